@@ -1,0 +1,35 @@
+namespace Warren.Generators;
+
+/// <summary>Metadata names the generator looks for, in one place.</summary>
+internal static class KnownNames
+{
+    public const string QueueAttribute = "Warren.QueueAttribute";
+    public const string FanoutAttribute = "Warren.FanoutAttribute";
+    public const string DirectAttribute = "Warren.DirectAttribute";
+    public const string TopicAttribute = "Warren.TopicAttribute";
+    public const string HeadersAttribute = "Warren.HeadersAttribute";
+    public const string DurableAttribute = "Warren.DurableAttribute";
+    public const string HeaderAttribute = "Warren.HeaderAttribute";
+    public const string ConsumerAttribute = "Warren.ConsumerAttribute";
+    public const string BindAttribute = "Warren.BindAttribute";
+    public const string BindHeadersAttribute = "Warren.BindHeadersAttribute";
+    public const string ConsumerInterface = "Warren.IConsumer`1";
+    public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
+    public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
+}
+
+/// <summary>The names of the pipeline's steps, which tests use to check that unrelated edits leave them cached.</summary>
+internal static class TrackingNames
+{
+    public const string QueueMessages = nameof(QueueMessages);
+    public const string FanoutMessages = nameof(FanoutMessages);
+    public const string DirectMessages = nameof(DirectMessages);
+    public const string TopicMessages = nameof(TopicMessages);
+    public const string HeadersMessages = nameof(HeadersMessages);
+    public const string Messages = nameof(Messages);
+    public const string JsonContexts = nameof(JsonContexts);
+    public const string MessagesWithContext = nameof(MessagesWithContext);
+    public const string Consumers = nameof(Consumers);
+    public const string AssemblyName = nameof(AssemblyName);
+    public const string Registration = nameof(Registration);
+}

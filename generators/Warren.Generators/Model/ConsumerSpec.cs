@@ -1,0 +1,28 @@
+using Warren.Generators.Common;
+
+namespace Warren.Generators.Model;
+
+/// <summary>One <c>[BindHeaders]</c>: match kind (0 all, 1 any) and alternating names and values.</summary>
+internal sealed record HeaderBindingSpec(int Match, EquatableArray<string> NamesAndValues);
+
+/// <summary>A consumer class and everything its descriptor needs.</summary>
+/// <param name="TypeName">The consumer class, <c>global::Ns.Type</c>.</param>
+/// <param name="MessageTypeName">The handled message type, <c>global::Ns.Type</c>.</param>
+/// <param name="RegistrationName">The generated registration class's name, unique in the compilation.</param>
+internal sealed record ConsumerSpec(
+    string TypeName,
+    string DisplayName,
+    string MessageTypeName,
+    string RegistrationName,
+    string HintName,
+    string? Queue,
+    bool Durable,
+    int Prefetch,
+    EquatableArray<string> BindingKeys,
+    EquatableArray<HeaderBindingSpec> HeaderBindings);
+
+/// <summary>A <c>JsonSerializerContext</c> of the compilation and the types its <c>[JsonSerializable]</c> attributes name.</summary>
+internal sealed record JsonContextSpec(string ContextTypeName, EquatableArray<string> TypeNames);
+
+/// <summary>What the module initializer registers.</summary>
+internal sealed record RegistrationSpec(string AssemblyName, EquatableArray<string> MessageDescriptors, EquatableArray<string> ConsumerRegistrations);

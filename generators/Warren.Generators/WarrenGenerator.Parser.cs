@@ -1,0 +1,317 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Warren.Generators.Common;
+using Warren.Generators.Model;
+
+namespace Warren.Generators;
+
+public sealed partial class WarrenGenerator
+{
+    /// <summary>
+    /// Turns symbols into models. Input it cannot use (half-typed code, a missing property) yields no model rather than
+    /// an exception: the analyzer reports such mistakes, the generator stays quiet.
+    /// </summary>
+    internal static class Parser
+    {
+        private static readonly SymbolDisplayFormat FullNameFormat = SymbolDisplayFormat.FullyQualifiedFormat
+            .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
+            .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.None);
+
+        private static readonly string[] RoutingAttributes =
+        [
+            KnownNames.QueueAttribute, KnownNames.FanoutAttribute, KnownNames.DirectAttribute, KnownNames.TopicAttribute, KnownNames.HeadersAttribute,
+        ];
+
+        public static MessageSpec? ParseMessage(GeneratorAttributeSyntaxContext context, ExchangeKindSpec kind, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol type || !IsUsable(type) || context.Attributes.IsEmpty)
+            {
+                return null;
+            }
+
+            // A type with two routing attributes is an error the analyzer reports; emit for the first one only so that
+            // two outputs never claim the same file.
+            AttributeData attribute = context.Attributes[0];
+            AttributeData? firstRouting = type.GetAttributes().FirstOrDefault(a => RoutingAttributes.Contains(MetadataName(a.AttributeClass)));
+            if (firstRouting is null || !SymbolEqualityComparer.Default.Equals(firstRouting.AttributeClass, attribute.AttributeClass))
+            {
+                return null;
+            }
+
+            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string { Length: > 0 } name)
+            {
+                return null;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            string? template = NamedString(attribute, "RoutingKey");
+            EquatableArray<RoutingKeySegment> routingKey = EquatableArray<RoutingKeySegment>.Empty;
+            if (template is not null)
+            {
+                ImmutableArray<RoutingKeySegment>? segments = ParseTemplate(type, template);
+                if (segments is null)
+                {
+                    return null;
+                }
+
+                routingKey = new EquatableArray<RoutingKeySegment>(segments.Value);
+            }
+
+            var headers = new List<HeaderSpec>();
+            foreach (IPropertySymbol property in ReadableProperties(type))
+            {
+                AttributeData? header = property.GetAttributes().FirstOrDefault(a => MetadataName(a.AttributeClass) == KnownNames.HeaderAttribute);
+                if (header is { ConstructorArguments.Length: 1 } && header.ConstructorArguments[0].Value is string { Length: > 0 } headerName)
+                {
+                    headers.Add(new HeaderSpec(headerName, property.Name, FormatOf(property.Type)));
+                }
+            }
+
+            string fullName = type.ToDisplayString(FullNameFormat);
+            return new MessageSpec(
+                TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                MessageType: fullName,
+                DescriptorName: Identifier(fullName) + "_MessageDescriptor",
+                HintName: fullName + ".Message.g.cs",
+                Kind: kind,
+                Name: name,
+                Durable: HasAttribute(type, KnownNames.DurableAttribute),
+                HasRoutingKeyTemplate: template is not null,
+                RoutingKey: routingKey,
+                Headers: headers.ToEquatableArray());
+        }
+
+        public static ConsumerSpec? ParseConsumer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol type || !IsUsable(type) || type.IsAbstract || context.Attributes.IsEmpty)
+            {
+                return null;
+            }
+
+            INamedTypeSymbol? consumerInterface = type.AllInterfaces.FirstOrDefault(i => MetadataName(i.OriginalDefinition) == KnownNames.ConsumerInterface);
+            if (consumerInterface is null || consumerInterface.TypeArguments[0] is not INamedTypeSymbol messageType || messageType.TypeKind == TypeKind.Error)
+            {
+                return null;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            AttributeData consumer = context.Attributes[0];
+            int prefetch = consumer.NamedArguments.FirstOrDefault(a => a.Key == "Prefetch").Value.Value is ushort p ? p : 0;
+
+            var bindingKeys = new List<string>();
+            var headerBindings = new List<HeaderBindingSpec>();
+            foreach (AttributeData attribute in type.GetAttributes())
+            {
+                string? attributeName = MetadataName(attribute.AttributeClass);
+                if (attributeName == KnownNames.BindAttribute && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string key)
+                {
+                    bindingKeys.Add(key);
+                }
+                else if (attributeName == KnownNames.BindHeadersAttribute && attribute.ConstructorArguments.Length == 2
+                    && attribute.ConstructorArguments[0].Value is int match
+                    && attribute.ConstructorArguments[1].Kind == TypedConstantKind.Array)
+                {
+                    EquatableArray<string> pairs = attribute.ConstructorArguments[1].Values
+                        .Select(v => v.Value as string ?? string.Empty)
+                        .ToEquatableArray();
+                    headerBindings.Add(new HeaderBindingSpec(match, pairs));
+                }
+            }
+
+            string fullName = type.ToDisplayString(FullNameFormat);
+            return new ConsumerSpec(
+                TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                DisplayName: fullName,
+                MessageTypeName: messageType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                RegistrationName: Identifier(fullName) + "_ConsumerRegistration",
+                HintName: fullName + ".Consumer.g.cs",
+                Queue: NamedString(consumer, "Queue"),
+                Durable: HasAttribute(type, KnownNames.DurableAttribute),
+                Prefetch: prefetch,
+                BindingKeys: bindingKeys.ToEquatableArray(),
+                HeaderBindings: headerBindings.ToEquatableArray());
+        }
+
+        public static JsonContextSpec? ParseJsonContext(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol type || !IsUsable(type) || !DerivesFrom(type, KnownNames.JsonSerializerContext))
+            {
+                return null;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            EquatableArray<string> types = context.Attributes
+                .Select(a => a.ConstructorArguments.Length > 0 ? a.ConstructorArguments[0].Value as ITypeSymbol : null)
+                .Where(t => t is not null)
+                .Select(t => t!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+                .ToEquatableArray();
+            return new JsonContextSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), types);
+        }
+
+        /// <summary>The first context, in name order so the choice is deterministic, that declares the type.</summary>
+        public static string? FindJsonContext(string typeName, ImmutableArray<JsonContextSpec> contexts) =>
+            contexts
+                .Where(c => c.TypeNames.Contains(typeName))
+                .Select(c => c.ContextTypeName)
+                .OrderBy(n => n, System.StringComparer.Ordinal)
+                .FirstOrDefault();
+
+        /// <summary>Splits <c>"{Facility}.{Severity}"</c> into literal and property segments; null when a property is missing.</summary>
+        private static ImmutableArray<RoutingKeySegment>? ParseTemplate(INamedTypeSymbol type, string template)
+        {
+            ImmutableArray<RoutingKeySegment>.Builder segments = ImmutableArray.CreateBuilder<RoutingKeySegment>();
+            int position = 0;
+            while (position < template.Length)
+            {
+                int open = template.IndexOf('{', position);
+                if (open < 0)
+                {
+                    segments.Add(new RoutingKeySegment(false, template.Substring(position), ValueFormat.String));
+                    break;
+                }
+
+                if (open > position)
+                {
+                    segments.Add(new RoutingKeySegment(false, template.Substring(position, open - position), ValueFormat.String));
+                }
+
+                int close = template.IndexOf('}', open + 1);
+                if (close < 0)
+                {
+                    return null;
+                }
+
+                string propertyName = template.Substring(open + 1, close - open - 1).Trim();
+                IPropertySymbol? property = ReadableProperties(type).FirstOrDefault(p => p.Name == propertyName);
+                if (property is null)
+                {
+                    return null;
+                }
+
+                segments.Add(new RoutingKeySegment(true, property.Name, FormatOf(property.Type)));
+                position = close + 1;
+            }
+
+            return segments.ToImmutable();
+        }
+
+        /// <summary>Instance properties with a getter the generated code (in the same assembly) can call, the type's own first.</summary>
+        internal static IEnumerable<IPropertySymbol> ReadableProperties(INamedTypeSymbol type)
+        {
+            var seen = new HashSet<string>();
+            for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+            {
+                foreach (ISymbol member in current.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, GetMethod: { } getter } property
+                        && getter.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal
+                        && seen.Add(property.Name))
+                    {
+                        yield return property;
+                    }
+                }
+            }
+        }
+
+        private static ValueFormat FormatOf(ITypeSymbol type)
+        {
+            if (type.SpecialType == SpecialType.System_String)
+            {
+                return ValueFormat.String;
+            }
+
+            bool nullableValue = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+            ITypeSymbol underlying = nullableValue ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+            bool formattable = underlying.AllInterfaces.Any(i => MetadataName(i) == "System.IFormattable");
+            if (underlying.IsValueType && !nullableValue)
+            {
+                return formattable ? ValueFormat.FormattableValue : ValueFormat.OtherValue;
+            }
+
+            return formattable ? ValueFormat.FormattableNullable : ValueFormat.OtherNullable;
+        }
+
+        /// <summary>Generated code lives at namespace level in the same assembly: it needs a non-generic type it can name.</summary>
+        private static bool IsUsable(INamedTypeSymbol type)
+        {
+            if (type.IsGenericType || type.TypeKind == TypeKind.Error)
+            {
+                return false;
+            }
+
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                {
+                    return false;
+                }
+
+                if (current.IsGenericType)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool DerivesFrom(INamedTypeSymbol type, string baseMetadataName)
+        {
+            for (INamedTypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (MetadataName(current) == baseMetadataName)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasAttribute(INamedTypeSymbol type, string metadataName) =>
+            type.GetAttributes().Any(a => MetadataName(a.AttributeClass) == metadataName);
+
+        private static string? NamedString(AttributeData attribute, string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key == name)
+                {
+                    return argument.Value.Value as string;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The namespace-qualified metadata name, such as <c>Warren.IConsumer`1</c>.</summary>
+        internal static string? MetadataName(INamedTypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return null;
+            }
+
+            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : string.Empty;
+            return type.ContainingType is { } outer ? MetadataName(outer) + "+" + type.MetadataName : ns + type.MetadataName;
+        }
+
+        /// <summary>A C# identifier made from a full type name: <c>Ns.Outer.Inner</c> becomes <c>Ns_Outer_Inner</c>.</summary>
+        private static string Identifier(string fullName)
+        {
+            char[] chars = fullName.ToCharArray();
+            for (int i = 0; i < chars.Length; i++)
+            {
+                if (!char.IsLetterOrDigit(chars[i]) && chars[i] != '_')
+                {
+                    chars[i] = '_';
+                }
+            }
+
+            return new string(chars);
+        }
+    }
+}

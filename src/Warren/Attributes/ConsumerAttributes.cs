@@ -1,0 +1,53 @@
+using System;
+
+namespace Warren;
+
+/// <summary>
+/// Marks a class implementing <see cref="IConsumer{TMessage}"/> so the generator emits its queue, bindings and consume loop.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class ConsumerAttribute : Attribute
+{
+    /// <summary>
+    /// The queue to consume. Several processes consuming one named queue share its messages (competing consumers).
+    /// Without a name each subscription gets its own exclusive, auto-delete, server-named queue.
+    /// Ignored for messages marked <see cref="QueueAttribute"/>, whose queue is fixed.
+    /// </summary>
+    public string? Queue { get; set; }
+
+    /// <summary>How many unacknowledged messages the broker sends at once (<c>basic.qos</c>); 0 keeps the default of <see cref="SubscribeOptions.DefaultPrefetch"/>.</summary>
+    public ushort Prefetch { get; set; }
+}
+
+/// <summary>Binds the consumer's queue to the message's direct or topic exchange with a binding key. Repeat for several keys.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class BindAttribute : Attribute
+{
+    /// <param name="bindingKey">The binding key; on a topic exchange <c>*</c> matches one word and <c>#</c> zero or more.</param>
+    public BindAttribute(string bindingKey) => BindingKey = bindingKey;
+
+    /// <summary>The binding key.</summary>
+    public string BindingKey { get; }
+}
+
+/// <summary>
+/// Binds the consumer's queue to the message's headers exchange, matching header names and values given in pairs:
+/// <c>[BindHeaders(HeadersMatch.All, "color", "blue", "size", "big")]</c>. Repeat for several bindings.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class BindHeadersAttribute : Attribute
+{
+    /// <param name="match">Whether all or any of the pairs must match.</param>
+    /// <param name="namesAndValues">Header names and values, alternating.</param>
+    public BindHeadersAttribute(HeadersMatch match, params string[] namesAndValues)
+    {
+        MatchKind = match;
+        NamesAndValues = namesAndValues;
+    }
+
+    /// <summary>Whether all or any of the pairs must match.</summary>
+    public HeadersMatch MatchKind { get; }
+
+    /// <summary>Header names and values, alternating.</summary>
+    public string[] NamesAndValues { get; }
+}

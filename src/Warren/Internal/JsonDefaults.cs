@@ -1,0 +1,28 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Warren.Internal;
+
+/// <summary>
+/// The serializer options for types no <c>JsonSerializerContext</c> covers. Reflection-based metadata is used only
+/// where the app allows it; trimmed and NativeAOT apps register a context, which the generated descriptors use instead.
+/// </summary>
+internal static class JsonDefaults
+{
+    public static JsonSerializerOptions Resolve(JsonSerializerOptions? configured)
+    {
+        JsonSerializerOptions options = configured ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        if (options.TypeInfoResolver is null && !options.IsReadOnly && JsonSerializer.IsReflectionEnabledByDefault)
+        {
+            options.TypeInfoResolver = CreateReflectionResolver();
+        }
+
+        options.MakeReadOnly();
+        return options;
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only when the app enables reflection-based serialization; AOT apps use their JsonSerializerContext.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only when the app enables reflection-based serialization; AOT apps use their JsonSerializerContext.")]
+    private static IJsonTypeInfoResolver CreateReflectionResolver() => new DefaultJsonTypeInfoResolver();
+}

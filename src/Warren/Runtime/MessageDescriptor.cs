@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Warren.Runtime;
+
+/// <summary>
+/// What the generator knows about one message type: where it is published and how it is declared.
+/// Generated code derives from <see cref="MessageDescriptor{TMessage}"/>; users do not.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class MessageDescriptor
+{
+    private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable)
+    {
+        MessageType = messageType;
+        Kind = kind;
+        Name = name;
+        Durable = durable;
+    }
+
+    /// <summary>The value of the AMQP <c>type</c> property: the message type's full name.</summary>
+    public string MessageType { get; }
+
+    /// <summary>Where the message is published.</summary>
+    public ExchangeKind Kind { get; }
+
+    /// <summary>The queue name for <see cref="ExchangeKind.Queue"/>, otherwise the exchange name.</summary>
+    public string Name { get; }
+
+    /// <summary>Whether the exchange (or queue) is durable and messages persistent.</summary>
+    public bool Durable { get; }
+
+    /// <summary>The exchange to publish to: empty (the default exchange) for queue messages.</summary>
+    public string Exchange => Kind == ExchangeKind.Queue ? string.Empty : Name;
+
+    /// <summary>The AMQP exchange type name, or null for queue messages.</summary>
+    public string? ExchangeType => Kind switch
+    {
+        ExchangeKind.Fanout => RabbitMQ.Client.ExchangeType.Fanout,
+        ExchangeKind.Direct => RabbitMQ.Client.ExchangeType.Direct,
+        ExchangeKind.Topic => RabbitMQ.Client.ExchangeType.Topic,
+        ExchangeKind.Headers => RabbitMQ.Client.ExchangeType.Headers,
+        _ => null,
+    };
+
+    /// <summary>The CLR type of the message.</summary>
+    public abstract Type ClrType { get; }
+
+    /// <summary>A small number unique to this descriptor in the process; buses index per-type state by it.</summary>
+    internal int Id { get; set; } = -1;
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind == ExchangeKind.Queue
+        ? $"{MessageType} -> queue '{Name}'"
+        : $"{MessageType} -> {Kind.ToString().ToLowerInvariant()} exchange '{Name}'";
+}
+
+/// <summary>The generated description of <typeparamref name="TMessage"/>: routing key, headers and serialization.</summary>
+/// <typeparam name="TMessage">The message type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class MessageDescriptor<TMessage> : MessageDescriptor
+{
+    private TypeInfoCache? _typeInfo;
+
+    /// <summary>Creates the descriptor; called by generated code.</summary>
+    protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable)
+        : base(messageType, kind, name, durable)
+    {
+    }
+
+    /// <inheritdoc/>
+    public sealed override Type ClrType => typeof(TMessage);
+
+    /// <summary>True when the message has properties marked <see cref="HeaderAttribute"/>.</summary>
+    public virtual bool HasHeaders => false;
+
+    /// <summary>The routing key of one message, computed by generated code from the template.</summary>
+    public abstract string GetRoutingKey(TMessage message);
+
+    /// <summary>Writes the message's <see cref="HeaderAttribute"/> properties as AMQP headers.</summary>
+    public virtual void WriteHeaders(TMessage message, IDictionary<string, object?> headers)
+    {
+    }
+
+    /// <summary>
+    /// The type's metadata from a <c>JsonSerializerContext</c> in the user's compilation, so that trimmed and NativeAOT
+    /// apps serialize without reflection; null when the compilation registers none for this type.
+    /// </summary>
+    protected virtual JsonTypeInfo<TMessage>? GetGeneratedTypeInfo() => null;
+
+    /// <summary>The serialization metadata to use with the bus's options; resolved once and cached.</summary>
+    internal JsonTypeInfo<TMessage> GetTypeInfo(JsonSerializerOptions options)
+    {
+        TypeInfoCache? cache = _typeInfo;
+        if (cache is not null && (cache.FromContext || ReferenceEquals(cache.Options, options)))
+        {
+            return cache.TypeInfo;
+        }
+
+        JsonTypeInfo<TMessage>? generated = GetGeneratedTypeInfo();
+        cache = generated is not null
+            ? new TypeInfoCache(options, generated, FromContext: true)
+            : new TypeInfoCache(options, (JsonTypeInfo<TMessage>)options.GetTypeInfo(typeof(TMessage)), FromContext: false);
+        _typeInfo = cache;
+        return cache.TypeInfo;
+    }
+
+    private sealed record TypeInfoCache(JsonSerializerOptions Options, JsonTypeInfo<TMessage> TypeInfo, bool FromContext);
+}

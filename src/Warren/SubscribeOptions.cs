@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+
+namespace Warren;
+
+/// <summary>Overrides, for one subscription, what the consumer's attributes say.</summary>
+public sealed class SubscribeOptions
+{
+    /// <summary>The prefetch used when neither the consumer nor the options set one.</summary>
+    public const ushort DefaultPrefetch = 32;
+
+    /// <summary>The queue to consume; replaces <see cref="ConsumerAttribute.Queue"/>. Ignored for queue messages.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>Whether a named queue is durable; replaces <see cref="DurableAttribute"/> on the consumer.</summary>
+    public bool? Durable { get; init; }
+
+    /// <summary>How many unacknowledged messages the broker sends at once; replaces <see cref="ConsumerAttribute.Prefetch"/>.</summary>
+    public ushort? Prefetch { get; init; }
+
+    /// <summary>Binding keys for a direct or topic exchange; replace the consumer's <see cref="BindAttribute"/> keys,
+    /// as the tutorials' receivers take them from the command line.</summary>
+    public IReadOnlyList<string>? Bindings { get; init; }
+
+    /// <summary>Bindings for a headers exchange; replace the consumer's <see cref="BindHeadersAttribute"/>s.</summary>
+    public IReadOnlyList<HeadersBinding>? HeaderBindings { get; init; }
+
+    /// <summary>How many messages this subscription handles at once (1, the default, handles them in order).</summary>
+    public ushort? ConcurrentHandlers { get; init; }
+}
