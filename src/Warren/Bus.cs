@@ -103,7 +103,12 @@ public sealed class Bus : IAsyncDisposable
     /// <param name="cancellationToken">Cancels waiting for the declaration, a channel or the confirmation.</param>
     public ValueTask PublishAsync<TMessage>(TMessage message, string? routingKey = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        if (message is null)
+        {
+            // Not ArgumentNullException.ThrowIfNull: that boxes struct messages on every publish.
+            throw new ArgumentNullException(nameof(message));
+        }
+
         ThrowIfDisposed();
         MessageDescriptor<TMessage> descriptor = MessageRegistry<TMessage>.Descriptor ?? throw WarrenRegistry.NotRegistered(typeof(TMessage));
         string key = routingKey ?? descriptor.GetRoutingKey(message);
