@@ -149,9 +149,22 @@ public sealed class Bus : IAsyncDisposable
         {
             JsonSerializer.Serialize(body.Writer, message, descriptor.GetTypeInfo(_json));
             IChannel channel = await _publishChannel.GetAsync(cancellationToken).ConfigureAwait(false);
-            // With confirmation tracking on, this completes when the broker confirms and throws on a nack.
-            await channel.BasicPublishAsync(descriptor.Exchange, routingKey, mandatory: false, properties, body.WrittenMemory, cancellationToken)
-                .ConfigureAwait(false);
+            try
+            {
+                // With confirmation tracking on, this completes when the broker confirms and throws on a nack.
+                await channel.BasicPublishAsync(descriptor.Exchange, routingKey, mandatory: false, properties, body.WrittenMemory, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsMissingExchange(ex, descriptor))
+            {
+                // The exchange was deleted after this connection declared it, so the broker took nothing: declare it again and
+                // publish once more. Only a 404 naming this message's own exchange is retried; that publish cannot be a duplicate.
+                ForgetDeclaration(descriptor);
+                await EnsureDeclaredAsync(descriptor).WaitAsync(cancellationToken).ConfigureAwait(false);
+                channel = await _publishChannel.GetAsync(cancellationToken).ConfigureAwait(false);
+                await channel.BasicPublishAsync(descriptor.Exchange, routingKey, mandatory: false, properties, body.WrittenMemory, cancellationToken)
+                    .ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -309,6 +322,27 @@ public sealed class Bus : IAsyncDisposable
             return declaration;
         }
     }
+
+    private void ForgetDeclaration(MessageDescriptor descriptor)
+    {
+        lock (_gate)
+        {
+            if ((uint)descriptor.Id < (uint)_declarations.Length)
+            {
+                _declarations[descriptor.Id] = null;
+            }
+        }
+    }
+
+    private static bool IsMissingExchange(Exception exception, MessageDescriptor descriptor) =>
+        descriptor.Kind != ExchangeKind.Queue
+        && exception switch
+        {
+            AlreadyClosedException closed => closed.ShutdownReason,
+            OperationInterruptedException interrupted => interrupted.ShutdownReason,
+            _ => null,
+        } is { ReplyCode: Constants.NotFound } reason
+        && reason.ReplyText.Contains($"'{descriptor.Exchange}'", StringComparison.Ordinal);
 
     private async Task DeclareAsync(MessageDescriptor descriptor)
     {

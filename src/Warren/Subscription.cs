@@ -26,6 +26,16 @@ public sealed class Subscription : IAsyncDisposable
         _bus = bus;
         _channel = channel;
         Queue = queue;
+        _channel.ChannelShutdownAsync += (_, reason) =>
+        {
+            // A channel-level error (not our own close) stops this consumer; say so with the broker's reason.
+            if (!_stopping && reason.Initiator != ShutdownInitiator.Application)
+            {
+                Log.ConsumerChannelClosed(_bus.Logger, Queue, Errors.Describe(reason));
+            }
+
+            return Task.CompletedTask;
+        };
     }
 
     /// <summary>The queue consumed; for server-named queues, the name the broker chose.</summary>

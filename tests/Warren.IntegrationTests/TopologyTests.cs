@@ -81,3 +81,28 @@ public sealed class TopologyTests
         Assert.Contains("app:***@broker.example", options.ToString());
     }
 }
+
+[Fanout("warren.test.topology.deleted")]
+public sealed record DeletedExchangeEvent(int Number);
+
+public sealed class DeletedTopologyTests
+{
+    [Fact]
+    public async Task Publishing_after_the_exchange_was_deleted_under_the_bus_declares_it_again()
+    {
+        const string exchange = "warren.test.topology.deleted";
+        await using RawBroker raw = await Broker.RawAsync();
+        await raw.CleanAsync(exchanges: [exchange]);
+        await using Bus bus = await Broker.ConnectAsync("topology-deleted");
+        var inbox = new Inbox<DeletedExchangeEvent>();
+        await bus.PublishAsync(new DeletedExchangeEvent(1));
+
+        // Someone deletes the exchange; publishing to a missing exchange closes the channel with 404 NOT_FOUND.
+        await raw.CleanAsync();
+        await bus.PublishAsync(new DeletedExchangeEvent(2));
+        await using Subscription subscription = await bus.SubscribeAsync<DeletedExchangeEvent>((m, c, _) => { inbox.Add(m, c); return default; });
+        await bus.PublishAsync(new DeletedExchangeEvent(3));
+        await inbox.WaitForAsync(1);
+        Assert.Equal(3, inbox.Messages[0].Number);
+    }
+}
