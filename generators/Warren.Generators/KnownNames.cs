@@ -26,7 +26,6 @@ internal static class TrackingNames
     public const string DirectMessages = nameof(DirectMessages);
     public const string TopicMessages = nameof(TopicMessages);
     public const string HeadersMessages = nameof(HeadersMessages);
-    public const string Messages = nameof(Messages);
     public const string JsonContexts = nameof(JsonContexts);
     public const string MessagesWithContext = nameof(MessagesWithContext);
     public const string Consumers = nameof(Consumers);

@@ -57,7 +57,7 @@ public sealed partial class WarrenGenerator
                 writer.OpenBlock();
                 foreach (HeaderSpec header in message.Headers)
                 {
-                    writer.WriteLine($"headers[{Literal(header.HeaderName)}] = {ValueText("message." + header.PropertyName, header.Format)};");
+                    writer.WriteLine($"headers[{Literal(header.HeaderName)}] = {ValueText("message." + MemberName(header.PropertyName), header.Format)};");
                 }
 
                 writer.CloseBlock();
@@ -83,7 +83,7 @@ public sealed partial class WarrenGenerator
                 : "new string[] { " + string.Join(", ", spec.BindingKeys.Select(Literal)) + " }";
             string headerBindings = spec.HeaderBindings.Count == 0
                 ? "global::System.Array.Empty<global::Warren.HeadersBinding>()"
-                : "new global::Warren.HeadersBinding[]\n{\n" + string.Join(",\n", spec.HeaderBindings.Select(HeadersBindingExpression).Select(b => "    " + b)) + ",\n}";
+                : "new global::Warren.HeadersBinding[]\n        {\n" + string.Join(",\n", spec.HeaderBindings.Select(HeadersBindingExpression).Select(b => "            " + b)) + ",\n        }";
 
             var writer = new SourceWriter();
             writer.WriteLine(FileHeader);
@@ -117,9 +117,8 @@ public sealed partial class WarrenGenerator
                 internal static class WarrenRegistration_{{Identifier(spec.AssemblyName)}}
                 {
                     /// <summary>Called by the runtime before any code of this assembly runs.</summary>
-                #pragma warning disable CA2255 // Registration must happen before user code touches a message type.
                     [global::System.Runtime.CompilerServices.ModuleInitializer]
-                #pragma warning restore CA2255
+                    [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "Registration must happen before user code touches a message type.")]
                     internal static void Register()
                     {
                 """);
@@ -151,12 +150,11 @@ public sealed partial class WarrenGenerator
             }
 
             List<string> parts = message.RoutingKey
-                .Select(segment => segment.IsProperty ? ValueText("message." + segment.Text, segment.Format) : Literal(segment.Text))
+                .Select(segment => segment.IsProperty ? ValueText("message." + MemberName(segment.Text), segment.Format) : Literal(segment.Text))
                 .ToList();
             return parts.Count switch
             {
                 0 => "\"\"",
-                1 when !message.RoutingKey[0].IsProperty => parts[0],
                 1 => parts[0],
                 <= 4 => "string.Concat(" + string.Join(", ", parts) + ")",
                 _ => "string.Concat(new string[] { " + string.Join(", ", parts) + " })",
@@ -176,6 +174,9 @@ public sealed partial class WarrenGenerator
         private static string HeadersBindingExpression(HeaderBindingSpec binding) =>
             $"global::Warren.HeadersBinding.FromPairs(global::Warren.HeadersMatch.{(binding.Match == 1 ? "Any" : "All")}"
             + string.Concat(binding.NamesAndValues.Select(v => ", " + Literal(v))) + ")";
+
+        /// <summary>A member name as an expression may use it: keywords such as <c>event</c> need <c>@</c>.</summary>
+        private static string MemberName(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
 
         private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

@@ -12,14 +12,10 @@ public sealed partial class WarrenGenerator
 {
     /// <summary>
     /// Turns symbols into models. Input it cannot use (half-typed code, a missing property) yields no model rather than
-    /// an exception: the analyzer reports such mistakes, the generator stays quiet.
+    /// an exception: such mistakes are the analyzer's to report; the generator stays quiet.
     /// </summary>
     internal static class Parser
     {
-        private static readonly SymbolDisplayFormat FullNameFormat = SymbolDisplayFormat.FullyQualifiedFormat
-            .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
-            .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.None);
-
         private static readonly string[] RoutingAttributes =
         [
             KnownNames.QueueAttribute, KnownNames.FanoutAttribute, KnownNames.DirectAttribute, KnownNames.TopicAttribute, KnownNames.HeadersAttribute,
@@ -70,7 +66,8 @@ public sealed partial class WarrenGenerator
                 }
             }
 
-            string fullName = type.ToDisplayString(FullNameFormat);
+            // The CLR's spelling (Ns.Outer+Inner): what typeof(T).FullName says, and distinct from a namespace Ns.Outer.
+            string fullName = MetadataName(type)!;
             return new MessageSpec(
                 TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 MessageType: fullName,
@@ -86,7 +83,7 @@ public sealed partial class WarrenGenerator
 
         public static ConsumerSpec? ParseConsumer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || !IsUsable(type) || type.IsAbstract || context.Attributes.IsEmpty)
+            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !IsUsable(type) || type.IsAbstract || context.Attributes.IsEmpty)
             {
                 return null;
             }
@@ -121,7 +118,7 @@ public sealed partial class WarrenGenerator
                 }
             }
 
-            string fullName = type.ToDisplayString(FullNameFormat);
+            string fullName = MetadataName(type)!;
             return new ConsumerSpec(
                 TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 DisplayName: fullName,
@@ -225,13 +222,28 @@ public sealed partial class WarrenGenerator
 
             bool nullableValue = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
             ITypeSymbol underlying = nullableValue ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
-            bool formattable = underlying.AllInterfaces.Any(i => MetadataName(i) == "System.IFormattable");
+            bool formattable = underlying.TypeKind != TypeKind.Enum && HasPublicFormattableToString(underlying);
             if (underlying.IsValueType && !nullableValue)
             {
                 return formattable ? ValueFormat.FormattableValue : ValueFormat.OtherValue;
             }
 
             return formattable ? ValueFormat.FormattableNullable : ValueFormat.OtherNullable;
+        }
+
+        /// <summary>
+        /// True when <c>value.ToString(null, provider)</c> compiles and is not obsolete: the type implements IFormattable with a
+        /// public method. Enums are excluded (their IFormattable overload is obsolete) and so are explicit implementations.
+        /// </summary>
+        private static bool HasPublicFormattableToString(ITypeSymbol type)
+        {
+            INamedTypeSymbol? formattable = type.AllInterfaces.FirstOrDefault(i => MetadataName(i) == "System.IFormattable");
+            if (formattable?.GetMembers("ToString").FirstOrDefault() is not IMethodSymbol toString)
+            {
+                return false;
+            }
+
+            return type.FindImplementationForInterfaceMember(toString) is IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Public };
         }
 
         /// <summary>Generated code lives at namespace level in the same assembly: it needs a non-generic type it can name.</summary>
@@ -249,7 +261,7 @@ public sealed partial class WarrenGenerator
                     return false;
                 }
 
-                if (current.IsGenericType)
+                if (current.IsGenericType || current.IsFileLocal)
                 {
                     return false;
                 }
@@ -299,19 +311,17 @@ public sealed partial class WarrenGenerator
             return type.ContainingType is { } outer ? MetadataName(outer) + "+" + type.MetadataName : ns + type.MetadataName;
         }
 
-        /// <summary>A C# identifier made from a full type name: <c>Ns.Outer.Inner</c> becomes <c>Ns_Outer_Inner</c>.</summary>
+        /// <summary>A C# identifier made from a full type name: <c>Ns.Outer+Inner</c> becomes <c>Ns_Outer_Inner</c>, <c>My_Type</c> becomes <c>My__Type</c>.</summary>
         private static string Identifier(string fullName)
         {
-            char[] chars = fullName.ToCharArray();
-            for (int i = 0; i < chars.Length; i++)
+            // '_' doubles so that Ns.A_B and Ns.A.B (A_B vs A__B... vs A_B) cannot meet: Ns__A__B vs Ns_A_B.
+            var builder = new System.Text.StringBuilder(fullName.Length + 8);
+            foreach (char c in fullName)
             {
-                if (!char.IsLetterOrDigit(chars[i]) && chars[i] != '_')
-                {
-                    chars[i] = '_';
-                }
+                builder.Append(c == '_' ? "__" : char.IsLetterOrDigit(c) ? c.ToString() : "_");
             }
 
-            return new string(chars);
+            return builder.ToString();
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed partial class WarrenGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ConsumerSpec> consumers = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownNames.ConsumerAttribute,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
                 static (ctx, ct) => Parser.ParseConsumer(ctx, ct))
             .Where(static spec => spec is not null)
             .Select(static (spec, _) => spec!)

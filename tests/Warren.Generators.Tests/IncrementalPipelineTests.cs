@@ -1,0 +1,193 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Warren.Generators.Model;
+using Xunit;
+using static Warren.Generators.Tests.GeneratorHarness;
+
+namespace Warren.Generators.Tests;
+
+/// <summary>The pipeline's named steps: they hold only values, and edits redo only the work they concern.</summary>
+public sealed class IncrementalPipelineTests
+{
+    /// <summary>The generator's named steps that <see cref="Samples.Tutorials"/> and <see cref="Samples.Orders"/> exercise.</summary>
+    private static readonly string[] Steps =
+    [
+        TrackingNames.QueueMessages,
+        TrackingNames.FanoutMessages,
+        TrackingNames.DirectMessages,
+        TrackingNames.TopicMessages,
+        TrackingNames.HeadersMessages,
+        TrackingNames.MessagesWithContext,
+        TrackingNames.JsonContexts,
+        TrackingNames.Consumers,
+        TrackingNames.AssemblyName,
+        TrackingNames.Registration,
+    ];
+
+    private static readonly Type[] ForbiddenInModels =
+        [typeof(ISymbol), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Location), typeof(SemanticModel), typeof(Compilation)];
+
+    public static TheoryData<string> UnrelatedEdits => new(
+        "add a file",
+        "edit a method body in another file",
+        "edit a consumer's method body next to the messages",
+        "add a comment to a message file");
+
+    [Theory]
+    [MemberData(nameof(UnrelatedEdits))]
+    public void Unrelated_edit_leaves_every_step_and_output_cached_or_unchanged(string edit)
+    {
+        SyntaxTree tutorials = Parse(Samples.Tutorials, "Tutorials.cs");
+        SyntaxTree orders = Parse(Samples.Orders, "Orders.cs");
+        SyntaxTree unrelated = Parse(Samples.Unrelated, "Unrelated.cs");
+        CSharpCompilation compilation = CreateCompilation([tutorials, orders, unrelated]);
+        GeneratorDriver driver = CreateDriver().RunGenerators(compilation);
+        GeneratorRunResult first = driver.GetRunResult().Results.Single();
+        Assert.All(Steps, step => Assert.NotEmpty(Outputs(first, step)));
+        Assert.NotEmpty(first.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs));
+
+        CSharpCompilation edited = edit switch
+        {
+            "add a file" => compilation.AddSyntaxTrees(Parse("internal sealed class Unrelated { public int X => 1; }", "New.cs")),
+            "edit a method body in another file" => compilation.ReplaceSyntaxTree(unrelated, Parse(Replace(Samples.Unrelated, "=> 1;", "=> 2;"), "Unrelated.cs")),
+            "edit a consumer's method body next to the messages" => compilation.ReplaceSyntaxTree(tutorials, Parse(Replace(Samples.Tutorials, "Handled++;", "Handled += 2;"), "Tutorials.cs")),
+            "add a comment to a message file" => compilation.ReplaceSyntaxTree(orders, Parse("// A comment.\n" + Samples.Orders, "Orders.cs")),
+            _ => throw new ArgumentOutOfRangeException(nameof(edit), edit, null),
+        };
+        GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        List<string> redone = Steps
+            .SelectMany(step => Outputs(second, step).Select(output => (step, output.Reason)))
+            .Concat(second.TrackedOutputSteps.SelectMany(s => s.Value.SelectMany(run => run.Outputs).Select(output => (step: s.Key, output.Reason))))
+            .Where(output => output.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged))
+            .Select(output => $"{output.step}: {output.Reason}")
+            .ToList();
+        Assert.True(redone.Count == 0, "Steps redone after an unrelated edit:\n" + string.Join("\n", redone));
+    }
+
+    [Fact]
+    public void Editing_one_message_modifies_only_that_message()
+    {
+        SyntaxTree hello = Parse(Usings + """namespace Ns; [Queue("hello")] public sealed record Hello(string Text);""", "Hello.cs");
+        SyntaxTree work = Parse(Usings + """namespace Ns; [Queue("task_queue"), Durable] public sealed record WorkItem(string Payload);""", "Work.cs");
+        SyntaxTree kernel = Parse(Usings + """
+            namespace Ns;
+
+            [Topic("topic_logs", RoutingKey = "{Facility}.{Severity}")] public sealed record KernelLog(string Facility, string Severity, string Text);
+
+            [Consumer, Bind("kern.*")]
+            public sealed class KernelWatch : IConsumer<KernelLog>
+            {
+                public ValueTask HandleAsync(KernelLog message, MessageContext context, CancellationToken cancellationToken) => default;
+            }
+            """, "Kernel.cs");
+        CSharpCompilation compilation = CreateCompilation([hello, work, kernel]);
+        GeneratorDriver driver = CreateDriver().RunGenerators(compilation);
+
+        SyntaxTree renamed = Parse(Replace(hello.ToString(), "[Queue(\"hello\")]", "[Queue(\"hello2\")]"), "Hello.cs");
+        GeneratorRunResult result = driver.RunGenerators(compilation.ReplaceSyntaxTree(hello, renamed)).GetRunResult().Results.Single();
+
+        (object Value, IncrementalStepRunReason Reason)[] queue = Outputs(result, TrackingNames.QueueMessages).ToArray();
+        Assert.Equal(2, queue.Length);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(queue, o => ((MessageSpec)o.Value).Name == "hello2").Reason);
+        AssertCachedOrUnchanged(queue.Where(o => ((MessageSpec)o.Value).Name != "hello2"));
+
+        (object Value, IncrementalStepRunReason Reason)[] emitted = Outputs(result, TrackingNames.MessagesWithContext).ToArray();
+        Assert.Equal("hello2", ((MessageEmitSpec)Assert.Single(emitted, o => o.Reason == IncrementalStepRunReason.Modified).Value).Message.Name);
+        AssertCachedOrUnchanged(emitted.Where(o => o.Reason != IncrementalStepRunReason.Modified));
+
+        // The queue name is not part of the registration, and nothing else changed.
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.TopicMessages));
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.Consumers));
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.Registration));
+        (object Value, IncrementalStepRunReason Reason)[] sources = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToArray();
+        Assert.Single(sources, o => o.Reason == IncrementalStepRunReason.Modified);
+        AssertCachedOrUnchanged(sources.Where(o => o.Reason != IncrementalStepRunReason.Modified));
+        Assert.Contains("\"hello2\"", result.GeneratedSources.Single(s => s.HintName == "Ns.Hello.Message.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_models_hold_no_symbols_syntax_or_compilations()
+    {
+        GeneratorRunResult result = Run(CreateCompilation(Samples.Tutorials, Samples.Orders)).Result;
+
+        var visited = new HashSet<Type>();
+        foreach (string step in Steps)
+        {
+            int i = 0;
+            foreach ((object value, _) in Outputs(result, step))
+            {
+                AssertHoldsOnlyValues(value, $"{step}[{i++}]", visited);
+            }
+        }
+
+        // The walk reached every kind of model, so the check above covers them all.
+        Assert.Subset(visited, new HashSet<Type>
+        {
+            typeof(MessageSpec), typeof(MessageEmitSpec), typeof(RoutingKeySegment), typeof(HeaderSpec),
+            typeof(ConsumerSpec), typeof(HeaderBindingSpec), typeof(JsonContextSpec), typeof(RegistrationSpec),
+        });
+    }
+
+    private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult result, string step)
+    {
+        Assert.True(result.TrackedSteps.TryGetValue(step, out ImmutableArray<IncrementalGeneratorRunStep> runs), $"No step named '{step}' ran.");
+        return runs.SelectMany(run => run.Outputs);
+    }
+
+    private static void AssertCachedOrUnchanged(IEnumerable<(object Value, IncrementalStepRunReason Reason)> outputs) =>
+        Assert.All(outputs, output => Assert.True(
+            output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+            $"{output.Value} was {output.Reason}"));
+
+    /// <summary>Walks public properties, fields and elements, failing on anything that would keep a compilation alive.</summary>
+    private static void AssertHoldsOnlyValues(object? value, string path, HashSet<Type> visited)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        Type type = value.GetType();
+        Type? forbidden = ForbiddenInModels.FirstOrDefault(f => f.IsInstanceOfType(value));
+        Assert.True(forbidden is null, $"{path} is a {type.FullName}, which is a {forbidden?.Name}: pipeline models must hold only values.");
+        if (type.IsPrimitive || type.IsEnum || value is string)
+        {
+            return;
+        }
+
+        visited.Add(type);
+        if (value is IEnumerable items)
+        {
+            int i = 0;
+            foreach (object? item in items)
+            {
+                AssertHoldsOnlyValues(item, $"{path}[{i++}]", visited);
+            }
+
+            return;
+        }
+
+        foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0))
+        {
+            AssertHoldsOnlyValues(property.GetValue(value), $"{path}.{property.Name}", visited);
+        }
+
+        foreach (FieldInfo field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
+        {
+            AssertHoldsOnlyValues(field.GetValue(value), $"{path}.{field.Name}", visited);
+        }
+    }
+
+    private static string Replace(string text, string oldValue, string newValue)
+    {
+        Assert.Contains(oldValue, text, StringComparison.Ordinal);
+        return text.Replace(oldValue, newValue, StringComparison.Ordinal);
+    }
+}
