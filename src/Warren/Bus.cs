@@ -24,7 +24,8 @@ public sealed class Bus : IAsyncDisposable
     private const int MaxRoutingKeyBytes = 255;
 
     private readonly IConnection _connection;
-    private readonly ChannelSlot _publishChannel;
+    private readonly ConfirmingPublisher _publisher;
+    private readonly JsonWriterPool _writers;
     private readonly ChannelSlot _topologyChannel;
     private readonly JsonSerializerOptions _json;
     private readonly object _gate = new();
@@ -38,11 +39,9 @@ public sealed class Bus : IAsyncDisposable
         Logger = logger;
         _connection = connection;
         _json = JsonDefaults.Resolve(options.JsonSerializerOptions);
-        _publishChannel = new ChannelSlot(connection, new CreateChannelOptions(
-            publisherConfirmationsEnabled: true,
-            publisherConfirmationTrackingEnabled: true,
-            // throttlingPercentage 0: cap the confirms in flight without 7.1.2's sleep once half the permits are taken.
-            outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(Math.Max(1, options.MaxOutstandingConfirms), throttlingPercentage: 0)));
+        int window = Math.Max(1, options.MaxOutstandingConfirms);
+        _publisher = new ConfirmingPublisher(connection, window);
+        _writers = new JsonWriterPool(window);
         _topologyChannel = new ChannelSlot(connection, new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false));
         WatchConnection();
     }
@@ -144,32 +143,30 @@ public sealed class Bus : IAsyncDisposable
             properties.Headers = headers;
         }
 
-        PooledJsonWriter body = PooledJsonWriter.Rent();
+        // Queue messages go through the default exchange, which silently drops what no queue takes: publish them
+        // mandatory so that a deleted queue shows up as a return instead of a loss.
+        bool mandatory = descriptor.Kind == ExchangeKind.Queue;
+        PooledJsonWriter body = _writers.Rent();
         try
         {
             JsonSerializer.Serialize(body.Writer, message, descriptor.GetTypeInfo(_json));
-            IChannel channel = await _publishChannel.GetAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                // With confirmation tracking on, this completes when the broker confirms and throws on a nack.
-                await channel.BasicPublishAsync(descriptor.Exchange, routingKey, mandatory: false, properties, body.WrittenMemory, cancellationToken)
-                    .ConfigureAwait(false);
+                await _publisher.PublishAsync(descriptor.Exchange, routingKey, mandatory, properties, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsMissingExchange(ex, descriptor))
+            catch (Exception ex) when (IsMissingDestination(ex, descriptor))
             {
-                // The exchange was deleted after this connection declared it, so the broker took nothing: declare it again and
-                // publish once more. Only a 404 naming this message's own exchange is retried; that publish cannot be a duplicate.
+                // The exchange or queue was deleted after this connection declared it, so the broker took nothing: declare it
+                // again and publish once more. Only a miss naming this message's own destination is retried, so this cannot duplicate.
                 ForgetDeclaration(descriptor);
                 await EnsureDeclaredAsync(descriptor).WaitAsync(cancellationToken).ConfigureAwait(false);
-                channel = await _publishChannel.GetAsync(cancellationToken).ConfigureAwait(false);
-                await channel.BasicPublishAsync(descriptor.Exchange, routingKey, mandatory: false, properties, body.WrittenMemory, cancellationToken)
-                    .ConfigureAwait(false);
+                await _publisher.PublishAsync(descriptor.Exchange, routingKey, mandatory, properties, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
             // The client copies the body into its frame before the publish completes or fails, so the buffer is free again.
-            PooledJsonWriter.Return(body);
+            _writers.Return(body);
         }
     }
 
@@ -334,15 +331,13 @@ public sealed class Bus : IAsyncDisposable
         }
     }
 
-    private static bool IsMissingExchange(Exception exception, MessageDescriptor descriptor) =>
-        descriptor.Kind != ExchangeKind.Queue
-        && exception switch
-        {
-            AlreadyClosedException closed => closed.ShutdownReason,
-            OperationInterruptedException interrupted => interrupted.ShutdownReason,
-            _ => null,
-        } is { ReplyCode: Constants.NotFound } reason
-        && reason.ReplyText.Contains($"'{descriptor.Exchange}'", StringComparison.Ordinal);
+    private static bool IsMissingDestination(Exception exception, MessageDescriptor descriptor) => exception switch
+    {
+        PublishReturnedException returned => descriptor.Kind == ExchangeKind.Queue && returned.ReplyCode == Constants.NoRoute,
+        PublishInterruptedException interrupted => descriptor.Kind != ExchangeKind.Queue && interrupted.ReplyCode == Constants.NotFound
+            && interrupted.ReplyText.Contains($"'{descriptor.Exchange}'", StringComparison.Ordinal),
+        _ => false,
+    };
 
     private async Task DeclareAsync(MessageDescriptor descriptor)
     {
@@ -417,7 +412,7 @@ public sealed class Bus : IAsyncDisposable
         }
 
         await Task.WhenAll(stopping).ConfigureAwait(false);
-        await _publishChannel.DisposeAsync().ConfigureAwait(false);
+        await _publisher.DisposeAsync().ConfigureAwait(false);
         await _topologyChannel.DisposeAsync().ConfigureAwait(false);
         try
         {

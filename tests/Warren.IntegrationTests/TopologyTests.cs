@@ -106,3 +106,32 @@ public sealed class DeletedTopologyTests
         Assert.Equal(3, inbox.Messages[0].Number);
     }
 }
+
+[Queue("warren.test.topology.deleted_queue")]
+public sealed record DeletedQueueItem(int Number);
+
+public sealed class DeletedQueueTests
+{
+    [Fact]
+    public async Task Publishing_after_the_queue_was_deleted_under_the_bus_declares_it_again_instead_of_dropping_the_message()
+    {
+        const string queue = "warren.test.topology.deleted_queue";
+        await using RawBroker raw = await Broker.RawAsync();
+        await raw.CleanAsync(queues: [queue]);
+        await using Bus bus = await Broker.ConnectAsync("topology-deleted-queue");
+        await bus.PublishAsync(new DeletedQueueItem(1));
+        Assert.Equal(1u, await raw.MessageCountAsync(queue));
+
+        // The default exchange drops what no queue takes; Warren publishes queue messages mandatory, sees the return,
+        // declares the queue again and publishes once more.
+        await raw.CleanAsync();
+        await bus.PublishAsync(new DeletedQueueItem(2));
+        BasicGetResultAssert(await raw.GetAsync(queue), expectedNumber: 2);
+    }
+
+    private static void BasicGetResultAssert(RabbitMQ.Client.BasicGetResult? result, int expectedNumber)
+    {
+        Assert.NotNull(result);
+        Assert.Equal($$"""{"number":{{expectedNumber}}}""", System.Text.Encoding.UTF8.GetString(result!.Body.Span));
+    }
+}

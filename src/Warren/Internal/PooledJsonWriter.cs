@@ -1,25 +1,23 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Text.Json;
-using System.Threading;
 
 namespace Warren.Internal;
 
 /// <summary>
 /// A reusable buffer with its <see cref="Utf8JsonWriter"/>, so that serializing a message allocates nothing once warm.
-/// Rented for the duration of one publish (until the broker confirms), then returned.
+/// Rented from the bus's <see cref="JsonWriterPool"/> for one publish (until the broker confirms), then returned.
 /// </summary>
 internal sealed class PooledJsonWriter : IBufferWriter<byte>
 {
     private const int InitialSize = 512;
-    private const int MaxRetainedSize = 1024 * 1024;
-    private static readonly PooledJsonWriter?[] Pool = new PooledJsonWriter?[Environment.ProcessorCount * 8];
 
     private byte[] _buffer = new byte[InitialSize];
     private int _written;
     private readonly Utf8JsonWriter _writer;
 
-    private PooledJsonWriter()
+    public PooledJsonWriter()
     {
         _writer = new Utf8JsonWriter(this, new JsonWriterOptions { SkipValidation = true });
     }
@@ -28,38 +26,12 @@ internal sealed class PooledJsonWriter : IBufferWriter<byte>
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
-    public static PooledJsonWriter Rent()
+    public int Capacity => _buffer.Length;
+
+    public void Reset()
     {
-        PooledJsonWriter?[] pool = Pool;
-        for (int i = 0; i < pool.Length; i++)
-        {
-            PooledJsonWriter? item = pool[i];
-            if (item is not null && Interlocked.CompareExchange(ref pool[i], null, item) == item)
-            {
-                return item;
-            }
-        }
-
-        return new PooledJsonWriter();
-    }
-
-    public static void Return(PooledJsonWriter item)
-    {
-        item._written = 0;
-        item._writer.Reset(item);
-        if (item._buffer.Length > MaxRetainedSize)
-        {
-            return;
-        }
-
-        PooledJsonWriter?[] pool = Pool;
-        for (int i = 0; i < pool.Length; i++)
-        {
-            if (Interlocked.CompareExchange(ref pool[i], item, null) is null)
-            {
-                return;
-            }
-        }
+        _written = 0;
+        _writer.Reset(this);
     }
 
     public void Advance(int count) => _written += count;
@@ -82,6 +54,46 @@ internal sealed class PooledJsonWriter : IBufferWriter<byte>
         if (needed > _buffer.Length)
         {
             Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+        }
+    }
+}
+
+/// <summary>
+/// The bus's writers: one per publish awaiting its confirm, so the pool holds as many as the confirm window allows.
+/// A process-wide pool sized by core count would miss on most publishes once a hundred confirms are in flight.
+/// </summary>
+internal sealed class JsonWriterPool(int capacity)
+{
+    private const int MaxRetainedBuffer = 1024 * 1024;
+    private readonly Stack<PooledJsonWriter> _items = new(capacity);
+
+    public PooledJsonWriter Rent()
+    {
+        lock (_items)
+        {
+            if (_items.TryPop(out PooledJsonWriter? writer))
+            {
+                return writer;
+            }
+        }
+
+        return new PooledJsonWriter();
+    }
+
+    public void Return(PooledJsonWriter writer)
+    {
+        if (writer.Capacity > MaxRetainedBuffer)
+        {
+            return;
+        }
+
+        writer.Reset();
+        lock (_items)
+        {
+            if (_items.Count < capacity)
+            {
+                _items.Push(writer);
+            }
         }
     }
 }
