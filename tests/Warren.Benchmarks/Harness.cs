@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Warren.Benchmarks;
+
+internal enum Scenario
+{
+    /// <summary>Publish N persistent messages with confirms, 100 in flight, nobody consuming.</summary>
+    Publish,
+
+    /// <summary>Publish N messages while a prefetch-100 consumer takes them; timed until the consumer has all N.</summary>
+    EndToEnd,
+}
+
+/// <summary>One timed measurement.</summary>
+internal sealed record Sample(string Target, Scenario Scenario, int Messages, TimeSpan Elapsed, long AllocatedBytes, TimeSpan CpuTime, int Gen0Collections)
+{
+    /// <summary>Sampled bytes per allocated type, largest first; empty unless the run was profiled.</summary>
+    public IReadOnlyList<(string Type, long Bytes)> AllocationsByType { get; init; } = [];
+
+    public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
+
+    public double BytesPerMessage => (double)AllocatedBytes / Messages;
+
+    /// <summary>This process's CPU time (all threads, GC included) per message: the client's cost, which the broker's
+    /// disk latency does not blur the way it blurs msgs/s.</summary>
+    public double CpuMicrosecondsPerMessage => CpuTime.TotalMicroseconds / Messages;
+}
+
+/// <summary>Times one implementation on one scenario, the same way for all of them.</summary>
+internal static class Harness
+{
+    /// <summary>Publishes awaiting confirmation at once: the sliding window of the publish loop and each client's confirm limit.</summary>
+    public const int PublishWindow = 100;
+
+    /// <summary>The consumers' prefetch.</summary>
+    public const ushort Prefetch = 100;
+
+    // Generous: a stuck run (a broker alarm, a lost message) should fail, not hang the whole benchmark.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    public static async Task<Sample> MeasureAsync(
+        IBenchTarget target, Scenario scenario, int messages, BrokerAdmin admin, CancellationToken cancellationToken, AllocationSampler? sampler = null)
+    {
+        // Start from an empty queue so that no backlog of an earlier run is written, paged or delivered while timing.
+        await admin.PurgeAsync(target.Queue);
+        ReceiveCounter? counter = null;
+        IAsyncDisposable? consumer = null;
+        if (scenario == Scenario.EndToEnd)
+        {
+            counter = new ReceiveCounter(messages);
+            consumer = await target.SubscribeAsync(counter, cancellationToken);
+        }
+
+        await SettleAsync(cancellationToken);
+        sampler?.Start();
+        int gen0 = GC.CollectionCount(0);
+        TimeSpan cpu = CpuTime();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
+        long started = Stopwatch.GetTimestamp();
+
+        await PublishAllAsync(target, messages).WaitAsync(Timeout, cancellationToken);
+        if (counter is not null)
+        {
+            await counter.AllReceived.WaitAsync(Timeout, cancellationToken);
+        }
+
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        cpu = CpuTime() - cpu;
+        gen0 = GC.CollectionCount(0) - gen0;
+        IReadOnlyList<(string Type, long Bytes)> allocations = sampler?.Stop() ?? [];
+
+        if (consumer is not null)
+        {
+            await consumer.DisposeAsync();
+            // Every id exactly once: a duplicate or a stray message from elsewhere would make the rate meaningless.
+            if (counter!.Received != messages || counter.IdSum != BenchMessages.IdSum(messages))
+            {
+                throw new InvalidOperationException(
+                    $"{target.Name} received {counter.Received} messages (id sum {counter.IdSum}) instead of each of the {messages} once.");
+            }
+        }
+
+        await admin.PurgeAsync(target.Queue);
+        return new Sample(target.Name, scenario, messages, elapsed, allocated, cpu, gen0) { AllocationsByType = allocations };
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="messages"/> messages keeping <see cref="PublishWindow"/> publishes outstanding: before
+    /// starting publish i it awaits publish i - 100. Confirms arrive in order on one channel, so this is a sliding window.
+    /// </summary>
+    private static async Task PublishAllAsync(IBenchTarget target, int messages)
+    {
+        var inFlight = new ValueTask[PublishWindow];
+        for (int i = 0; i < messages; i++)
+        {
+            int slot = i % PublishWindow;
+            if (i >= PublishWindow)
+            {
+                await inFlight[slot];
+            }
+
+            inFlight[slot] = target.PublishAsync(BenchMessages.Create(i));
+        }
+
+        for (int i = Math.Max(0, messages - PublishWindow); i < messages; i++)
+        {
+            await inFlight[i % PublishWindow];
+        }
+    }
+
+    // Read outside the allocation window: reading it allocates.
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    /// <summary>Leaves the previous run's garbage and the broker's deferred work (purged messages) out of the next timing.</summary>
+    private static async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+    }
+}
