@@ -57,7 +57,7 @@ public sealed partial class WarrenGenerator
                 writer.OpenBlock();
                 foreach (HeaderSpec header in message.Headers)
                 {
-                    writer.WriteLine($"headers[{Literal(header.HeaderName)}] = {ValueText("message." + MemberName(header.PropertyName), header.Format)};");
+                    writer.WriteLine(HeaderAssignment(header));
                 }
 
                 writer.CloseBlock();
@@ -170,6 +170,25 @@ public sealed partial class WarrenGenerator
             ValueFormat.OtherValue => $"({access}.ToString() ?? \"\")",
             _ => $"({access}?.ToString() ?? \"\")",
         };
+
+        /// <summary>
+        /// Sets one header. A null value leaves the header out: an empty string would match a binding on an empty value,
+        /// while a missing header matches nothing, as a message without that attribute should.
+        /// </summary>
+        private static string HeaderAssignment(HeaderSpec header)
+        {
+            string access = "message." + MemberName(header.PropertyName);
+            string name = Literal(header.HeaderName);
+            return header.Format switch
+            {
+                ValueFormat.FormattableValue or ValueFormat.OtherValue => $"headers[{name}] = {ValueText(access, header.Format)};",
+                ValueFormat.String => $"if ({access} is {{ }} {Local(header)}) headers[{name}] = {Local(header)};",
+                ValueFormat.FormattableNullable => $"if ({access} is {{ }} {Local(header)}) headers[{name}] = {Local(header)}.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture);",
+                _ => $"if ({access} is {{ }} {Local(header)}) headers[{name}] = {Local(header)}.ToString() ?? \"\";",
+            };
+        }
+
+        private static string Local(HeaderSpec header) => "@" + char.ToLowerInvariant(header.PropertyName[0]) + header.PropertyName.Substring(1) + "Header";
 
         private static string HeadersBindingExpression(HeaderBindingSpec binding) =>
             $"global::Warren.HeadersBinding.FromPairs(global::Warren.HeadersMatch.{(binding.Match == 1 ? "Any" : "All")}"

@@ -78,18 +78,38 @@ public sealed class Bus : IAsyncDisposable
         TimeSpan delay = TimeSpan.FromMilliseconds(100);
         for (int attempt = 1; ; attempt++)
         {
+            IConnection connection;
             try
             {
-                IConnection connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
-                Log.Connected(logger, endpoint, options.ClientName);
-                return new Bus(options, connection, logger);
+                connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (BrokerUnreachableException ex) when (ex.InnerException is not AuthenticationFailureException && !cancellationToken.IsCancellationRequested)
+            catch (BrokerUnreachableException ex) when (ex.InnerException is AuthenticationFailureException denied)
             {
-                Log.ConnectRetry(logger, endpoint, attempt, delay, ex);
+                // Wrong credentials do not get better by retrying.
+                throw new BrokerAccessDeniedException(endpoint, options.Uri, denied.Message, Constants.AccessRefused, ex);
+            }
+            catch (BrokerUnreachableException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.ConnectRetry(logger, endpoint, attempt, delay, ex.InnerException?.Message ?? ex.Message);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                continue;
             }
+
+            var bus = new Bus(options, connection, logger);
+            try
+            {
+                // A missing vhost or missing permissions close the connection right after it opens: find out now, not at the first publish.
+                await bus._topologyChannel.GetAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationInterruptedException { ShutdownReason: { } reason } && reason.ReplyCode is Constants.NotAllowed or Constants.AccessRefused)
+            {
+                await bus.DisposeAsync().ConfigureAwait(false);
+                throw new BrokerAccessDeniedException(endpoint, options.Uri, reason.ReplyText, reason.ReplyCode, ex);
+            }
+
+            Log.Connected(logger, endpoint, options.ClientName);
+            return bus;
         }
     }
 

@@ -43,3 +43,29 @@ public sealed class TopologyException : WarrenException
     /// <summary>The AMQP reply code, such as 406 (PRECONDITION_FAILED) or 403 (ACCESS_REFUSED).</summary>
     public ushort ReplyCode { get; }
 }
+
+/// <summary>
+/// The broker refused the connection: wrong credentials, a virtual host that does not exist, or no permission on it.
+/// Not retried: it does not get better by waiting.
+/// </summary>
+public sealed class BrokerAccessDeniedException : WarrenException
+{
+    internal BrokerAccessDeniedException(string endpoint, Uri uri, string reason, ushort replyCode, Exception? innerException)
+        : base($"The broker at {endpoint} refused access to virtual host '{VirtualHostOf(uri)}': {replyCode} {reason}", innerException)
+    {
+        VirtualHost = VirtualHostOf(uri);
+        ReplyCode = replyCode;
+    }
+
+    /// <summary>The virtual host the connection asked for.</summary>
+    public string VirtualHost { get; }
+
+    /// <summary>The AMQP reply code: 403 (ACCESS_REFUSED) or 530 (NOT_ALLOWED, for a missing virtual host).</summary>
+    public ushort ReplyCode { get; }
+
+    private static string VirtualHostOf(Uri uri)
+    {
+        string path = Uri.UnescapeDataString(uri.AbsolutePath);
+        return path.Length <= 1 ? "/" : path[1..];
+    }
+}

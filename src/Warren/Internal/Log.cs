@@ -9,8 +9,8 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "Connected to {Endpoint} as '{ClientName}'")]
     public static partial void Connected(ILogger logger, string endpoint, string clientName);
 
-    [LoggerMessage(2, LogLevel.Warning, "Connection to {Endpoint} failed (attempt {Attempt}); retrying in {Delay}")]
-    public static partial void ConnectRetry(ILogger logger, string endpoint, int attempt, TimeSpan delay, Exception exception);
+    [LoggerMessage(2, LogLevel.Warning, "Connection to {Endpoint} failed (attempt {Attempt}: {Reason}); retrying in {Delay}")]
+    public static partial void ConnectRetry(ILogger logger, string endpoint, int attempt, TimeSpan delay, string reason);
 
     [LoggerMessage(3, LogLevel.Warning, "Connection lost: {Reason}")]
     public static partial void ConnectionLost(ILogger logger, string reason);

@@ -24,8 +24,8 @@ namespace Warren.Generated
         /// <inheritdoc/>
         public override void WriteHeaders(global::Ns.Shape message, global::System.Collections.Generic.IDictionary<string, object?> headers)
         {
-            headers["color"] = (message.Color ?? "");
-            headers["size"] = (message.Size ?? "");
+            if (message.Color is { } @colorHeader) headers["color"] = @colorHeader;
+            if (message.Size is { } @sizeHeader) headers["size"] = @sizeHeader;
             headers["sides"] = message.Sides.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture);
         }
     }
