@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using RabbitMQ.Client.Exceptions;
 
 namespace Warren.Samples;
 
@@ -65,11 +64,10 @@ public sealed class SampleHost : IAsyncDisposable
                     $"No RabbitMQ broker answered at {options.Uri.Host}:{options.Uri.Port} within {ConnectTimeout.TotalSeconds:0} s. " +
                     "Start one, or point WARREN_AMQP_URI at one (amqp://user:password@host:5672/).");
             }
-            catch (BrokerUnreachableException ex)
+            catch (BrokerAccessDeniedException ex)
             {
-                // Bus.ConnectAsync retries an unreachable broker itself; what it lets through is a refused login.
-                throw new BrokerUnavailableException(
-                    $"The broker at {options.Uri.Host}:{options.Uri.Port} refused the connection: {ex.InnerException?.Message ?? ex.Message}");
+                // Wrong credentials or vhost: Warren does not retry those, and neither does the sample.
+                throw new BrokerUnavailableException(ex.Message);
             }
         }
         catch
