@@ -7,8 +7,16 @@ bash scripts/broker.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 results="artifacts/test-results"
 rm -rf "$results"
-dotnet test Framework.sln -c Release --logger "trx" --results-directory "$results" "$@"
+# Build everything once (samples and the benchmark too, so they cannot rot), then run each test project with its own
+# results file: trx files named by timestamp alone can overwrite each other when two projects finish in one second.
+dotnet build Framework.sln -c Release
 status=$?
+if [ "$status" -eq 0 ]; then
+  for project in $(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj); do
+    name=$(basename "$project" .csproj)
+    dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
+  done
+fi
 
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
