@@ -36,7 +36,7 @@ public sealed partial class WarrenGenerator
                     public static readonly {{message.DescriptorName}} Instance = new();
 
                     private {{message.DescriptorName}}()
-                        : base({{Literal(message.MessageType)}}, global::Warren.ExchangeKind.{{message.Kind}}, {{Literal(message.Name)}}, durable: {{Bool(message.Durable)}})
+                        : base({{Literal(message.MessageType)}}, global::Warren.ExchangeKind.{{message.Kind}}, {{Literal(message.Name)}}, durable: {{Bool(message.Durable)}}{{(message.Mandatory ? ", mandatory: true" : "")}})
                     {
                     }
                 """);

@@ -76,6 +76,7 @@ public sealed partial class WarrenGenerator
                 Kind: kind,
                 Name: name,
                 Durable: HasAttribute(type, KnownNames.DurableAttribute),
+                Mandatory: attribute.NamedArguments.Any(a => a.Key == "Mandatory" && a.Value.Value is true),
                 HasRoutingKeyTemplate: template is not null,
                 RoutingKey: routingKey,
                 Headers: headers.ToEquatableArray());

@@ -163,16 +163,13 @@ public sealed class Bus : IAsyncDisposable
             properties.Headers = headers;
         }
 
-        // Queue messages go through the default exchange, which silently drops what no queue takes: publish them
-        // mandatory so that a deleted queue shows up as a return instead of a loss.
-        bool mandatory = descriptor.Kind == ExchangeKind.Queue;
         PooledJsonWriter body = _writers.Rent();
         try
         {
             JsonSerializer.Serialize(body.Writer, message, descriptor.GetTypeInfo(_json));
             try
             {
-                await _publisher.PublishAsync(descriptor.Exchange, routingKey, mandatory, properties, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsMissingDestination(ex, descriptor))
             {
@@ -180,7 +177,7 @@ public sealed class Bus : IAsyncDisposable
                 // again and publish once more. Only a miss naming this message's own destination is retried, so this cannot duplicate.
                 ForgetDeclaration(descriptor);
                 await EnsureDeclaredAsync(descriptor).WaitAsync(cancellationToken).ConfigureAwait(false);
-                await _publisher.PublishAsync(descriptor.Exchange, routingKey, mandatory, properties, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -353,7 +350,8 @@ public sealed class Bus : IAsyncDisposable
 
     private static bool IsMissingDestination(Exception exception, MessageDescriptor descriptor) => exception switch
     {
-        PublishReturnedException returned => descriptor.Kind == ExchangeKind.Queue && returned.ReplyCode == Constants.NoRoute,
+        PublishReturnedException returned => descriptor.Kind == ExchangeKind.Queue && returned.ReplyCode == Constants.NoRoute
+            && returned.RoutingKey == descriptor.Name,
         PublishInterruptedException interrupted => descriptor.Kind != ExchangeKind.Queue && interrupted.ReplyCode == Constants.NotFound
             && interrupted.ReplyText.Contains($"'{descriptor.Exchange}'", StringComparison.Ordinal),
         _ => false,

@@ -11,6 +11,9 @@ namespace Warren.IntegrationTests;
 [Fanout("warren.test.confirms.limited")]
 public sealed record LimitedEvent(int Number);
 
+[Direct("warren.test.confirms.must_route", RoutingKey = "{Region}", Mandatory = true)]
+public sealed record MustRoute(string Region);
+
 [Queue("warren.test.confirms.many"), Durable]
 public sealed record ManyItem(int Number);
 
@@ -41,6 +44,27 @@ public sealed class PublishConfirmTests
         Assert.Equal("""{"number":1}""", System.Text.Encoding.UTF8.GetString(kept!.Body.Span));
         await bus.PublishAsync(new LimitedEvent(3));
         Assert.Equal(1u, await raw.MessageCountAsync(queue));
+    }
+
+    [Fact]
+    public async Task A_mandatory_message_no_queue_takes_fails_its_publish_with_a_typed_return()
+    {
+        const string exchange = "warren.test.confirms.must_route";
+        await using RawBroker raw = await Broker.RawAsync();
+        await raw.CleanAsync(exchanges: [exchange]);
+        await using Bus bus = await Broker.ConnectAsync("confirms-return");
+        var inbox = new Inbox<MustRoute>();
+        await using Subscription subscription = await bus.SubscribeAsync<MustRoute>((m, c, _) => { inbox.Add(m, c); return default; }, new SubscribeOptions { Bindings = ["eu"] });
+
+        await bus.PublishAsync(new MustRoute("eu"));
+        PublishReturnedException returned = await Assert.ThrowsAsync<PublishReturnedException>(async () => await bus.PublishAsync(new MustRoute("us")));
+        Assert.Equal(312, returned.ReplyCode);   // NO_ROUTE
+        Assert.Equal("us", returned.RoutingKey);
+        Assert.Equal(exchange, returned.Exchange);
+
+        await bus.PublishAsync(new MustRoute("eu"));
+        await inbox.WaitForAsync(2);
+        await inbox.AssertQuietAsync(2);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public sealed class DeletedTopologyTests
     }
 }
 
-[Queue("warren.test.topology.deleted_queue")]
+[Queue("warren.test.topology.deleted_queue", Mandatory = true)]
 public sealed record DeletedQueueItem(int Number);
 
 public sealed class DeletedQueueTests
@@ -122,8 +122,8 @@ public sealed class DeletedQueueTests
         await bus.PublishAsync(new DeletedQueueItem(1));
         Assert.Equal(1u, await raw.MessageCountAsync(queue));
 
-        // The default exchange drops what no queue takes; Warren publishes queue messages mandatory, sees the return,
-        // declares the queue again and publishes once more.
+        // The default exchange drops what no queue takes; a mandatory message comes back instead, and Warren declares
+        // the queue again and publishes once more.
         await raw.CleanAsync();
         await bus.PublishAsync(new DeletedQueueItem(2));
         BasicGetResultAssert(await raw.GetAsync(queue), expectedNumber: 2);

@@ -53,6 +53,7 @@ internal sealed record MessageSpec(
     ExchangeKindSpec Kind,
     string Name,
     bool Durable,
+    bool Mandatory,
     bool HasRoutingKeyTemplate,
     EquatableArray<RoutingKeySegment> RoutingKey,
     EquatableArray<HeaderSpec> Headers);

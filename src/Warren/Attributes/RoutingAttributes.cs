@@ -12,6 +12,13 @@ public abstract class RoutingAttribute : Attribute
 
     /// <summary>The queue or exchange name.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// Publish with the AMQP <c>mandatory</c> flag: a message no queue takes is returned by the broker and the publish
+    /// throws <see cref="PublishReturnedException"/>, instead of being dropped as RabbitMQ does by default. For a queue
+    /// message whose queue was deleted, Warren declares the queue again and publishes once more.
+    /// </summary>
+    public bool Mandatory { get; set; }
 }
 
 /// <summary>

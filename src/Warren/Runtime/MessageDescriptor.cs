@@ -13,12 +13,13 @@ namespace Warren.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class MessageDescriptor
 {
-    private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable)
+    private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory)
     {
         MessageType = messageType;
         Kind = kind;
         Name = name;
         Durable = durable;
+        Mandatory = mandatory;
     }
 
     /// <summary>The value of the AMQP <c>type</c> property: the message type's full name.</summary>
@@ -32,6 +33,9 @@ public abstract class MessageDescriptor
 
     /// <summary>Whether the exchange (or queue) is durable and messages persistent.</summary>
     public bool Durable { get; }
+
+    /// <summary>Whether messages are published with the <c>mandatory</c> flag (<see cref="RoutingAttribute.Mandatory"/>).</summary>
+    public bool Mandatory { get; }
 
     /// <summary>The exchange to publish to: empty (the default exchange) for queue messages.</summary>
     public string Exchange => Kind == ExchangeKind.Queue ? string.Empty : Name;
@@ -66,8 +70,8 @@ public abstract class MessageDescriptor<TMessage> : MessageDescriptor
     private TypeInfoCache? _typeInfo;
 
     /// <summary>Creates the descriptor; called by generated code.</summary>
-    protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable)
-        : base(messageType, kind, name, durable)
+    protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory = false)
+        : base(messageType, kind, name, durable, mandatory)
     {
     }
 
