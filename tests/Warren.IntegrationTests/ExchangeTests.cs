@@ -20,52 +20,16 @@ public sealed record TestKernelLog(string Facility, string Severity, string Text
 public sealed record TestShape([property: Header("color")] string Color, [property: Header("size")] string Size);
 
 [Consumer, Bind("error"), Bind("warning")]
-public sealed class TestErrorSink : IConsumer<TestSeverityLog>
-{
-    public Inbox<TestSeverityLog> Inbox { get; } = new();
-
-    public ValueTask HandleAsync(TestSeverityLog message, MessageContext context, CancellationToken cancellationToken)
-    {
-        Inbox.Add(message, context);
-        return default;
-    }
-}
+public sealed class TestErrorSink : InboxConsumer<TestSeverityLog>;
 
 [Consumer(Queue = "warren.test.kernel"), Bind("kern.*"), Bind("*.critical")]
-public sealed class TestKernelWatch : IConsumer<TestKernelLog>
-{
-    public Inbox<TestKernelLog> Inbox { get; } = new();
-
-    public ValueTask HandleAsync(TestKernelLog message, MessageContext context, CancellationToken cancellationToken)
-    {
-        Inbox.Add(message, context);
-        return default;
-    }
-}
+public sealed class TestKernelWatch : InboxConsumer<TestKernelLog>;
 
 [Consumer, BindHeaders(HeadersMatch.All, "color", "blue", "size", "big")]
-public sealed class TestBigBlue : IConsumer<TestShape>
-{
-    public Inbox<TestShape> Inbox { get; } = new();
-
-    public ValueTask HandleAsync(TestShape message, MessageContext context, CancellationToken cancellationToken)
-    {
-        Inbox.Add(message, context);
-        return default;
-    }
-}
+public sealed class TestBigBlue : InboxConsumer<TestShape>;
 
 [Consumer, BindHeaders(HeadersMatch.Any, "color", "blue", "size", "big")]
-public sealed class TestBlueOrBig : IConsumer<TestShape>
-{
-    public Inbox<TestShape> Inbox { get; } = new();
-
-    public ValueTask HandleAsync(TestShape message, MessageContext context, CancellationToken cancellationToken)
-    {
-        Inbox.Add(message, context);
-        return default;
-    }
-}
+public sealed class TestBlueOrBig : InboxConsumer<TestShape>;
 
 public sealed class PublishSubscribeTests
 {

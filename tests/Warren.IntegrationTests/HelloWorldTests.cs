@@ -10,16 +10,7 @@ namespace Warren.IntegrationTests;
 public sealed record TestHello(string Text, int Number);
 
 [Consumer]
-public sealed class TestHelloReceiver : IConsumer<TestHello>
-{
-    public Inbox<TestHello> Inbox { get; } = new();
-
-    public ValueTask HandleAsync(TestHello message, MessageContext context, CancellationToken cancellationToken)
-    {
-        Inbox.Add(message, context);
-        return ValueTask.CompletedTask;
-    }
-}
+public sealed class TestHelloReceiver : InboxConsumer<TestHello>;
 
 public sealed class HelloWorldTests
 {

@@ -52,11 +52,14 @@ public sealed class Inbox<T>
     }
 }
 
-public sealed class InboxConsumer<T>(Inbox<T> inbox) : IConsumer<T>
+/// <summary>A consumer that puts what it gets in its <see cref="Inbox"/>; test consumers derive from it and add only attributes.</summary>
+public abstract class InboxConsumer<T> : IConsumer<T>
 {
+    public Inbox<T> Inbox { get; } = new();
+
     public ValueTask HandleAsync(T message, MessageContext context, CancellationToken cancellationToken)
     {
-        inbox.Add(message, context);
+        Inbox.Add(message, context);
         return ValueTask.CompletedTask;
     }
 }
