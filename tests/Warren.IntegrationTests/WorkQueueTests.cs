@@ -17,6 +17,9 @@ public sealed record FairTask(int Number);
 [Queue("warren.test.work.dies"), Durable]
 public sealed record DyingTask(int Number);
 
+[Queue("warren.test.work.concurrent")]
+public sealed record ConcurrentTask(int Number);
+
 [Queue("warren.test.work.restart"), Durable]
 public sealed record SurvivingTask(int Number, string Text);
 
@@ -150,6 +153,46 @@ public sealed class WorkQueueTests
         await inbox.WaitForAsync(5);
         Assert.Equal(Enumerable.Range(0, 5), inbox.Messages.Select(m => m.Number).OrderBy(n => n));
         Assert.All(inbox.Items, item => Assert.True(item.Context.Persistent));
+    }
+
+    [Fact]
+    public async Task ConcurrentHandlers_runs_that_many_handlers_of_one_subscription_at_once_and_one_by_default()
+    {
+        const string queue = "warren.test.work.concurrent";
+        await using RawBroker raw = await Broker.RawAsync();
+        await raw.CleanAsync(queues: [queue]);
+        await using Bus bus = await Broker.ConnectAsync("work-concurrent");
+
+        foreach ((ushort? concurrency, int expected) in new (ushort?, int)[] { (null, 1), (4, 4) })
+        {
+            int running = 0, most = 0, done = 0;
+            await using (Subscription subscription = await bus.SubscribeAsync<ConcurrentTask>(async (m, c, ct) =>
+            {
+                int now = Interlocked.Increment(ref running);
+                InterlockedMax(ref most, now);
+                await Task.Delay(100, ct);
+                Interlocked.Decrement(ref running);
+                Interlocked.Increment(ref done);
+            }, new SubscribeOptions { ConcurrentHandlers = concurrency, Prefetch = 10 }))
+            {
+                for (int i = 0; i < 8; i++)
+                {
+                    await bus.PublishAsync(new ConcurrentTask(i));
+                }
+
+                await WaitUntilAsync(() => Volatile.Read(ref done) == 8);
+            }
+
+            Assert.Equal(expected, most);
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
     }
 
     /// <summary>Closes a connection by its client-provided name, as the broker does when a process dies.</summary>
