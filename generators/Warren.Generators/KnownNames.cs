@@ -14,6 +14,13 @@ internal static class KnownNames
     public const string BindAttribute = "Warren.BindAttribute";
     public const string BindHeadersAttribute = "Warren.BindHeadersAttribute";
     public const string ConsumerInterface = "Warren.IConsumer`1";
+    public const string RpcServiceAttribute = "Warren.RpcServiceAttribute";
+    public const string RpcMethodAttribute = "Warren.RpcMethodAttribute";
+    public const string CancellationToken = "System.Threading.CancellationToken";
+    public const string Task = "System.Threading.Tasks.Task";
+    public const string TaskOfT = "System.Threading.Tasks.Task`1";
+    public const string ValueTask = "System.Threading.Tasks.ValueTask";
+    public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";
     public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
     public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
 }
@@ -29,6 +36,7 @@ internal static class TrackingNames
     public const string JsonContexts = nameof(JsonContexts);
     public const string MessagesWithContext = nameof(MessagesWithContext);
     public const string Consumers = nameof(Consumers);
+    public const string RpcServices = nameof(RpcServices);
     public const string AssemblyName = nameof(AssemblyName);
     public const string Registration = nameof(Registration);
 }

@@ -9,7 +9,7 @@ namespace Warren.Generators;
 public sealed partial class WarrenGenerator
 {
     /// <summary>Turns models into source. Generated code is thin: data plus the few lines only the generator can write (routing keys, headers).</summary>
-    internal static class Emitter
+    internal static partial class Emitter
     {
         private const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"Warren.Generators\", \"1.0.0\")]";
 
@@ -132,6 +132,11 @@ public sealed partial class WarrenGenerator
             foreach (string consumer in spec.ConsumerRegistrations)
             {
                 writer.WriteLine($"global::Warren.Runtime.WarrenRegistry.Register(global::Warren.Generated.{consumer}.Descriptor);");
+            }
+
+            foreach (string service in spec.RpcDescriptors)
+            {
+                writer.WriteLine($"global::Warren.Runtime.WarrenRegistry.Register(global::Warren.Generated.{service}.Instance);");
             }
 
             writer.CloseBlock();

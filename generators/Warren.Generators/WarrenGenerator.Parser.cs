@@ -14,7 +14,7 @@ public sealed partial class WarrenGenerator
     /// Turns symbols into models. Input it cannot use (half-typed code, a missing property) yields no model rather than
     /// an exception: such mistakes are the analyzer's to report; the generator stays quiet.
     /// </summary>
-    internal static class Parser
+    internal static partial class Parser
     {
         private static readonly string[] RoutingAttributes =
         [

@@ -8,7 +8,8 @@ namespace Warren.Generators;
 
 /// <summary>
 /// Emits, for every message type and consumer class marked with Warren's attributes, the descriptor the runtime uses to
-/// declare, publish and consume it, and a module initializer that registers them. This class only wires the pipeline:
+/// declare, publish and consume it; for every RPC service interface, its client proxy and server dispatcher; and a module
+/// initializer that registers them all. This class only wires the pipeline:
 /// <see cref="Parser"/> turns symbols into models, <see cref="Emitter"/> turns models into source.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -43,6 +44,16 @@ public sealed partial class WarrenGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Consumers);
         context.RegisterSourceOutput(consumers, static (spc, spec) => spc.AddSource(spec.HintName, Emitter.EmitConsumer(spec)));
 
+        IncrementalValuesProvider<RpcServiceSpec> rpcServices = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.RpcServiceAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.InterfaceDeclarationSyntax,
+                static (ctx, ct) => Parser.ParseRpcService(ctx, ct))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.RpcServices);
+        context.RegisterSourceOutput(rpcServices, static (spc, spec) => spc.AddSource(spec.HintName, Emitter.EmitRpcService(spec)));
+
         IncrementalValueProvider<string> assemblyName = context.CompilationProvider
             .Select(static (compilation, _) => compilation.AssemblyName ?? "Assembly")
             .WithTrackingName(TrackingNames.AssemblyName);
@@ -53,20 +64,22 @@ public sealed partial class WarrenGenerator : IIncrementalGenerator
             .Combine(topicDescriptors)
             .Combine(headersDescriptors)
             .Combine(consumers.Select(static (spec, _) => spec.RegistrationName).Collect())
+            .Combine(rpcServices.Select(static (spec, _) => spec.DescriptorName).Collect())
             .Combine(assemblyName)
             .Select(static (all, _) =>
             {
-                var ((((((queue, fanout), direct), topic), headers), consumerNames), assembly) = all;
+                var (((((((queue, fanout), direct), topic), headers), consumerNames), rpcNames), assembly) = all;
                 EquatableArray<string> messages = queue.Concat(fanout).Concat(direct).Concat(topic).Concat(headers)
                     .OrderBy(static name => name, System.StringComparer.Ordinal)
                     .ToEquatableArray();
                 EquatableArray<string> registeredConsumers = consumerNames.OrderBy(static name => name, System.StringComparer.Ordinal).ToEquatableArray();
-                return new RegistrationSpec(assembly, messages, registeredConsumers);
+                EquatableArray<string> registeredServices = rpcNames.OrderBy(static name => name, System.StringComparer.Ordinal).ToEquatableArray();
+                return new RegistrationSpec(assembly, messages, registeredConsumers, registeredServices);
             })
             .WithTrackingName(TrackingNames.Registration);
         context.RegisterSourceOutput(registration, static (spc, spec) =>
         {
-            if (spec.MessageDescriptors.Count > 0 || spec.ConsumerRegistrations.Count > 0)
+            if (spec.MessageDescriptors.Count > 0 || spec.ConsumerRegistrations.Count > 0 || spec.RpcDescriptors.Count > 0)
             {
                 spc.AddSource("Warren.Registration.g.cs", Emitter.EmitRegistration(spec));
             }

@@ -30,6 +30,10 @@ public sealed class Bus : IAsyncDisposable
     private readonly JsonSerializerOptions _json;
     private readonly object _gate = new();
     private readonly HashSet<Subscription> _subscriptions = [];
+    private readonly Dictionary<string, Task> _queueDeclarations = new(StringComparer.Ordinal);
+    private readonly RpcJson _rpcJson;
+    private RpcReplyChannel? _directReplies;
+    private RpcReplyChannel? _privateReplies;
     private Task?[] _declarations = [];
     private int _disposed;
 
@@ -42,6 +46,7 @@ public sealed class Bus : IAsyncDisposable
         int window = Math.Max(1, options.MaxOutstandingConfirms);
         _publisher = new ConfirmingPublisher(connection, window);
         _writers = new JsonWriterPool(window);
+        _rpcJson = new RpcJson(_json);
         _topologyChannel = new ChannelSlot(connection, new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false));
         WatchConnection();
     }
@@ -243,17 +248,75 @@ public sealed class Bus : IAsyncDisposable
         MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, SubscriptionPlan plan, CancellationToken cancellationToken)
     {
         await EnsureDeclaredAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await StartConsumerAsync(
+            plan.Prefetch,
+            plan.Concurrency,
+            (channel, ct) => DeclareQueueAndBindingsAsync(channel, message, plan, ct),
+            (channel, subscription) => new ConsumerPump<TMessage>(channel, message, consumer, subscription, _json, Logger),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Serves <typeparamref name="TService"/> with <paramref name="implementation"/>: consumes the service queue (declaring it),
+    /// dispatches each request to the implementation and replies. Several servers on one queue share the requests;
+    /// dispose the returned subscription to stop taking requests and finish those in flight.
+    /// </summary>
+    public async Task<Subscription> ServeAsync<TService>(TService implementation, ServeOptions? options = null, CancellationToken cancellationToken = default)
+        where TService : class
+    {
+        ArgumentNullException.ThrowIfNull(implementation);
+        ThrowIfDisposed();
+        RpcServiceDescriptor<TService> service = RpcRegistry<TService>.Descriptor ?? throw WarrenRegistry.NotRegistered(typeof(TService));
+        options ??= new ServeOptions();
+        await EnsureQueueDeclaredAsync(service.Queue, service.Durable).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await StartConsumerAsync(
+            Math.Max((ushort)1, options.Prefetch),
+            Math.Max((ushort)1, options.ConcurrentRequests),
+            (_, _) => Task.FromResult(service.Queue),
+            (channel, subscription) => new RpcServerPump<TService>(channel, service, implementation, subscription, _rpcJson, options, Logger),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A client of <typeparamref name="TService"/>: the generated proxy, which sends each call to the service queue and
+    /// waits for its reply. All clients of the bus share one reply consumer per kind of reply queue.
+    /// </summary>
+    public TService CreateClient<TService>(RpcClientOptions? options = null)
+        where TService : class
+    {
+        ThrowIfDisposed();
+        RpcServiceDescriptor<TService> service = RpcRegistry<TService>.Descriptor ?? throw WarrenRegistry.NotRegistered(typeof(TService));
+        options ??= new RpcClientOptions();
+        RpcReplyChannel replies;
+        lock (_gate)
+        {
+            replies = options.ReplyQueue == RpcReplyQueue.Private
+                ? _privateReplies ??= new RpcReplyChannel(this, _connection, RpcReplyQueue.Private, _rpcJson)
+                : _directReplies ??= new RpcReplyChannel(this, _connection, RpcReplyQueue.DirectReplyTo, _rpcJson);
+        }
+
+        return service.CreateClient(new RpcCaller(service, replies, options));
+    }
+
+    /// <summary>Opens a consumer's own channel, sets its prefetch, declares its queue and starts consuming it.</summary>
+    private async Task<Subscription> StartConsumerAsync(
+        ushort prefetch,
+        ushort concurrency,
+        Func<IChannel, CancellationToken, Task<string>> declareQueue,
+        Func<IChannel, Subscription, IAsyncBasicConsumer> createConsumer,
+        CancellationToken cancellationToken)
+    {
         IChannel channel = await _connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: plan.Concurrency),
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: concurrency),
             cancellationToken).ConfigureAwait(false);
         try
         {
-            await channel.BasicQosAsync(0, plan.Prefetch, global: false, cancellationToken).ConfigureAwait(false);
-            string queue = await DeclareQueueAndBindingsAsync(channel, message, plan, cancellationToken).ConfigureAwait(false);
+            await channel.BasicQosAsync(0, prefetch, global: false, cancellationToken).ConfigureAwait(false);
+            string queue = await declareQueue(channel, cancellationToken).ConfigureAwait(false);
             var subscription = new Subscription(this, channel, queue);
-            var pump = new ConsumerPump<TMessage>(channel, message, consumer, subscription, _json, Logger);
             string consumerTag = await channel.BasicConsumeAsync(
-                queue, autoAck: false, consumerTag: string.Empty, noLocal: false, exclusive: false, arguments: null, pump, cancellationToken).ConfigureAwait(false);
+                queue, autoAck: false, consumerTag: string.Empty, noLocal: false, exclusive: false, arguments: null,
+                createConsumer(channel, subscription), cancellationToken).ConfigureAwait(false);
             subscription.Started(consumerTag);
             lock (_gate)
             {
@@ -266,6 +329,35 @@ public sealed class Bus : IAsyncDisposable
         {
             await channel.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Declares a plain named queue (an RPC service queue) once per connection; both clients and servers call it.</summary>
+    internal Task EnsureQueueDeclaredAsync(string queue, bool durable)
+    {
+        lock (_gate)
+        {
+            if (_queueDeclarations.TryGetValue(queue, out Task? existing) && !existing.IsFaulted && !existing.IsCanceled)
+            {
+                return existing;
+            }
+
+            Task declaration = DeclareQueueAsync(queue, durable);
+            _queueDeclarations[queue] = declaration;
+            return declaration;
+        }
+    }
+
+    private async Task DeclareQueueAsync(string queue, bool durable)
+    {
+        IChannel channel = await _topologyChannel.GetAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await channel.QueueDeclareAsync(queue, durable, exclusive: false, autoDelete: false, arguments: null).ConfigureAwait(false);
+        }
+        catch (OperationInterruptedException ex)
+        {
+            throw Errors.Topology($"queue '{queue}'", ex);
         }
     }
 
@@ -359,19 +451,17 @@ public sealed class Bus : IAsyncDisposable
 
     private async Task DeclareAsync(MessageDescriptor descriptor)
     {
+        if (descriptor.Kind == ExchangeKind.Queue)
+        {
+            await DeclareQueueAsync(descriptor.Name, descriptor.Durable).ConfigureAwait(false);
+            return;
+        }
+
         IChannel channel = await _topologyChannel.GetAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            if (descriptor.Kind == ExchangeKind.Queue)
-            {
-                await channel.QueueDeclareAsync(descriptor.Name, descriptor.Durable, exclusive: false, autoDelete: false, arguments: null)
-                    .ConfigureAwait(false);
-            }
-            else
-            {
-                await channel.ExchangeDeclareAsync(descriptor.Name, descriptor.ExchangeType!, descriptor.Durable, autoDelete: false, arguments: null)
-                    .ConfigureAwait(false);
-            }
+            await channel.ExchangeDeclareAsync(descriptor.Name, descriptor.ExchangeType!, descriptor.Durable, autoDelete: false, arguments: null)
+                .ConfigureAwait(false);
         }
         catch (OperationInterruptedException ex)
         {
@@ -430,6 +520,14 @@ public sealed class Bus : IAsyncDisposable
         }
 
         await Task.WhenAll(stopping).ConfigureAwait(false);
+        foreach (RpcReplyChannel? replies in new[] { _directReplies, _privateReplies })
+        {
+            if (replies is not null)
+            {
+                await replies.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         await _publisher.DisposeAsync().ConfigureAwait(false);
         await _topologyChannel.DisposeAsync().ConfigureAwait(false);
         try

@@ -17,7 +17,7 @@ public sealed class MessageNotRegisteredException : WarrenException
 {
     /// <summary>Creates the exception for the given type.</summary>
     public MessageNotRegisteredException(Type type)
-        : base($"'{type.FullName}' is not a Warren message or consumer: mark it [Queue], [Fanout], [Direct], [Topic], [Headers] or [Consumer] " +
+        : base($"'{type.FullName}' is not a Warren message, consumer or RPC service: mark it [Queue], [Fanout], [Direct], [Topic], [Headers], [Consumer] or [RpcService] " +
                "in a project that references the Warren package, so that its generator emits the code for it.")
     {
         Type = type;

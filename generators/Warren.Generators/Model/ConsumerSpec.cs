@@ -25,4 +25,8 @@ internal sealed record ConsumerSpec(
 internal sealed record JsonContextSpec(string ContextTypeName, EquatableArray<string> TypeNames);
 
 /// <summary>What the module initializer registers.</summary>
-internal sealed record RegistrationSpec(string AssemblyName, EquatableArray<string> MessageDescriptors, EquatableArray<string> ConsumerRegistrations);
+internal sealed record RegistrationSpec(
+    string AssemblyName,
+    EquatableArray<string> MessageDescriptors,
+    EquatableArray<string> ConsumerRegistrations,
+    EquatableArray<string> RpcDescriptors);

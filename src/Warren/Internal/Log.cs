@@ -33,6 +33,12 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "Consumer channel of queue '{Queue}' closed: {Reason}")]
     public static partial void ConsumerChannelClosed(ILogger logger, string queue, string reason);
 
+    [LoggerMessage(20, LogLevel.Error, "RPC method {Method} of service '{Queue}' failed (correlation id {CorrelationId}); an error reply was sent")]
+    public static partial void RpcHandlerFailed(ILogger logger, string queue, string method, string? correlationId, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Warning, "RPC request to service '{Queue}' (correlation id {CorrelationId}) has no reply-to; it was handled but nobody gets the answer")]
+    public static partial void RpcNoReplyTo(ILogger logger, string queue, string? correlationId);
+
     [LoggerMessage(13, LogLevel.Warning, "Shutdown of queue '{Queue}' timed out with {InFlight} handlers still running; they were cancelled")]
     public static partial void ShutdownTimedOut(ILogger logger, string queue, int inFlight);
 }

@@ -49,6 +49,17 @@ public static class WarrenRegistry
         }
     }
 
+    /// <summary>Registers an RPC service descriptor; called by generated module initializers.</summary>
+    public static void Register<TService>(RpcServiceDescriptor<TService> descriptor)
+        where TService : class
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        lock (Gate)
+        {
+            RpcRegistry<TService>.Descriptor ??= descriptor;
+        }
+    }
+
     /// <summary>Every message type registered so far, in registration order.</summary>
     public static IReadOnlyList<MessageDescriptor> Messages => s_messages;
 
@@ -71,4 +82,11 @@ internal static class ConsumerRegistry<TConsumer>
     where TConsumer : class
 {
     internal static ConsumerDescriptor<TConsumer>? Descriptor;
+}
+
+/// <summary>The generated descriptor of RPC service <typeparamref name="TService"/>, set once by a module initializer.</summary>
+internal static class RpcRegistry<TService>
+    where TService : class
+{
+    internal static RpcServiceDescriptor<TService>? Descriptor;
 }

@@ -1,0 +1,37 @@
+using Warren.Generators.Common;
+
+namespace Warren.Generators.Model;
+
+/// <summary>What an RPC method returns.</summary>
+internal enum RpcReturnKind
+{
+    Task,
+    TaskOfT,
+    ValueTask,
+    ValueTaskOfT,
+}
+
+/// <summary>One parameter sent on the wire (the trailing CancellationToken is not one).</summary>
+internal sealed record RpcParameterSpec(string Name, string TypeName);
+
+/// <summary>An <c>[RpcMethod]</c> and everything its proxy method and dispatch case need.</summary>
+/// <param name="ResultTypeName">The <c>T</c> of <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>, or null.</param>
+/// <param name="CancellationTokenName">The trailing CancellationToken parameter's name, or null when there is none.</param>
+internal sealed record RpcMethodSpec(
+    string Name,
+    string WireName,
+    RpcReturnKind ReturnKind,
+    string ReturnTypeName,
+    string? ResultTypeName,
+    EquatableArray<RpcParameterSpec> Parameters,
+    string? CancellationTokenName);
+
+/// <summary>An <c>[RpcService]</c> interface and its methods.</summary>
+internal sealed record RpcServiceSpec(
+    string TypeName,
+    string ServiceType,
+    string DescriptorName,
+    string HintName,
+    string Queue,
+    bool Durable,
+    EquatableArray<RpcMethodSpec> Methods);

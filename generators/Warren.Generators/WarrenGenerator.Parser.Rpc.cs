@@ -1,0 +1,130 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Warren.Generators.Common;
+using Warren.Generators.Model;
+
+namespace Warren.Generators;
+
+public sealed partial class WarrenGenerator
+{
+    internal static partial class Parser
+    {
+        private static readonly SymbolDisplayFormat TypeNameFormat = SymbolDisplayFormat.FullyQualifiedFormat
+            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+        /// <summary>
+        /// An <c>[RpcService]</c> interface whose every member is a valid <c>[RpcMethod]</c>; anything else (a property, an
+        /// unmarked or generic method, ref parameters, a wrong return type, two methods with one wire name, inherited
+        /// members) yields no model, so the proxy that is emitted always implements the whole interface.
+        /// </summary>
+        public static RpcServiceSpec? ParseRpcService(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Interface } type || !IsUsable(type) || context.Attributes.IsEmpty)
+            {
+                return null;
+            }
+
+            AttributeData attribute = context.Attributes[0];
+            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string { Length: > 0 } queue)
+            {
+                return null;
+            }
+
+            if (type.AllInterfaces.Any(i => !i.GetMembers().IsEmpty))
+            {
+                return null;
+            }
+
+            var methods = new List<RpcMethodSpec>();
+            var wireNames = new HashSet<string>();
+            foreach (ISymbol member in type.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false } method || ParseRpcMethod(method) is not { } spec
+                    || !wireNames.Add(spec.WireName))
+                {
+                    return null;
+                }
+
+                methods.Add(spec);
+            }
+
+            if (methods.Count == 0)
+            {
+                return null;
+            }
+
+            string fullName = MetadataName(type)!;
+            return new RpcServiceSpec(
+                TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                ServiceType: fullName,
+                DescriptorName: Identifier(fullName) + "_RpcDescriptor",
+                HintName: fullName + ".Rpc.g.cs",
+                Queue: queue,
+                Durable: HasAttribute(type, KnownNames.DurableAttribute),
+                Methods: methods.ToEquatableArray());
+        }
+
+        private static RpcMethodSpec? ParseRpcMethod(IMethodSymbol method)
+        {
+            AttributeData? rpcMethod = method.GetAttributes().FirstOrDefault(a => MetadataName(a.AttributeClass) == KnownNames.RpcMethodAttribute);
+            if (rpcMethod is null || method.IsGenericMethod || method.ReturnType is not INamedTypeSymbol returnType)
+            {
+                return null;
+            }
+
+            (RpcReturnKind Kind, ITypeSymbol? Result)? returns = MetadataName(returnType.OriginalDefinition) switch
+            {
+                KnownNames.Task => (RpcReturnKind.Task, null),
+                KnownNames.ValueTask => (RpcReturnKind.ValueTask, null),
+                KnownNames.TaskOfT => (RpcReturnKind.TaskOfT, returnType.TypeArguments[0]),
+                KnownNames.ValueTaskOfT => (RpcReturnKind.ValueTaskOfT, returnType.TypeArguments[0]),
+                _ => null,
+            };
+            if (returns is null)
+            {
+                return null;
+            }
+
+            var parameters = new List<RpcParameterSpec>();
+            string? cancellationToken = null;
+            for (int i = 0; i < method.Parameters.Length; i++)
+            {
+                IParameterSymbol parameter = method.Parameters[i];
+                if (parameter.RefKind != RefKind.None || parameter.IsParams || parameter.Type.TypeKind == TypeKind.Error)
+                {
+                    return null;
+                }
+
+                if (parameter.Type is INamedTypeSymbol named && MetadataName(named) == KnownNames.CancellationToken)
+                {
+                    if (i != method.Parameters.Length - 1)
+                    {
+                        return null;
+                    }
+
+                    cancellationToken = parameter.Name;
+                    continue;
+                }
+
+                parameters.Add(new RpcParameterSpec(parameter.Name, parameter.Type.ToDisplayString(TypeNameFormat)));
+            }
+
+            string wireName = rpcMethod.ConstructorArguments.Length == 1 && rpcMethod.ConstructorArguments[0].Value is string { Length: > 0 } named2
+                ? named2
+                : method.Name.EndsWith("Async", System.StringComparison.Ordinal) && method.Name.Length > "Async".Length
+                    ? method.Name.Substring(0, method.Name.Length - "Async".Length)
+                    : method.Name;
+            return new RpcMethodSpec(
+                Name: method.Name,
+                WireName: wireName,
+                ReturnKind: returns.Value.Kind,
+                ReturnTypeName: returnType.ToDisplayString(TypeNameFormat),
+                ResultTypeName: returns.Value.Result?.ToDisplayString(TypeNameFormat),
+                Parameters: parameters.ToEquatableArray(),
+                CancellationTokenName: cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
+using Warren.Runtime;
+
+namespace Warren.Internal;
+
+/// <summary>
+/// The client side of RPC for one bus and one kind of reply queue: one channel that consumes the replies and sends the
+/// requests (direct reply-to requires both on the same channel), shared by every proxy and every concurrent call.
+/// Replies are matched by correlation id; a reply nobody waits for (late, after a timeout, or unknown) is dropped and counted.
+/// </summary>
+internal sealed class RpcReplyChannel : IAsyncDisposable
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly Bus _bus;
+    private readonly IConnection _connection;
+    private readonly RpcReplyQueue _mode;
+    private readonly RpcJson _json;
+    private readonly JsonWriterPool _writers = new(64);
+    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, PendingCall> _pending = new(StringComparer.Ordinal);
+    private readonly string _idPrefix = Guid.NewGuid().ToString("N")[..12] + "-";
+    private readonly Timer _sweeper;
+    private IChannel? _channel;
+    private string _replyTo = RpcWire.DirectReplyTo;
+    private long _nextId;
+    private long _droppedReplies;
+
+    public RpcReplyChannel(Bus bus, IConnection connection, RpcReplyQueue mode, RpcJson json)
+    {
+        _bus = bus;
+        _connection = connection;
+        _mode = mode;
+        _json = json;
+        _sweeper = new Timer(static state => ((RpcReplyChannel)state!).FailExpired(), this, SweepInterval, SweepInterval);
+    }
+
+    /// <summary>Replies that arrived for no waiting call: late ones after a timeout or cancellation, or unknown ones.</summary>
+    public long DroppedReplies => Interlocked.Read(ref _droppedReplies);
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<TResult> CallAsync<TArguments, TResult>(
+        RpcServiceDescriptor service, int method, TArguments arguments, RpcCallSettings settings, CancellationToken cancellationToken)
+        where TArguments : IRpcArguments
+    {
+        IChannel channel = _channel is { IsOpen: true } open ? open : await StartAsync(cancellationToken).ConfigureAwait(false);
+        await _bus.EnsureQueueDeclaredAsync(service.Queue, service.Durable).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        string methodName = service.MethodNames[method];
+        string correlationId = NextCorrelationId();
+        var pending = new PendingCall<TResult>(service.Queue, methodName, Environment.TickCount64 + settings.TimeoutMilliseconds, _json);
+        _pending[correlationId] = pending;
+        PooledJsonWriter body = _writers.Rent();
+        try
+        {
+            arguments.Write(body.Writer, _json);
+            body.Writer.Flush();
+            var properties = new BasicProperties
+            {
+                ContentType = "application/json",
+                CorrelationId = correlationId,
+                ReplyTo = _replyTo,
+                Type = methodName,
+                // An abandoned request expires in the queue instead of running after its caller gave up.
+                Expiration = settings.Expiration,
+                DeliveryMode = service.Durable ? DeliveryModes.Persistent : DeliveryModes.Transient,
+            };
+            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await channel.BasicPublishAsync(string.Empty, service.Queue, mandatory: false, properties, body.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch
+        {
+            _pending.TryRemove(correlationId, out _);
+            throw;
+        }
+        finally
+        {
+            _writers.Return(body);
+        }
+
+        using (cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(static (state, token) => ((RpcCancellation)state!).Cancel(token), new RpcCancellation(this, correlationId)) : default)
+        {
+            return await pending.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>This channel's random prefix and a counter: unique, and one small string per call.</summary>
+    private string NextCorrelationId()
+    {
+        long id = Interlocked.Increment(ref _nextId);
+        int digits = 1;
+        for (long rest = id / 10; rest > 0; rest /= 10)
+        {
+            digits++;
+        }
+
+        return string.Create(_idPrefix.Length + digits, (_idPrefix, id), static (span, state) =>
+        {
+            state._idPrefix.AsSpan().CopyTo(span);
+            state.id.TryFormat(span[state._idPrefix.Length..], out _, default, CultureInfo.InvariantCulture);
+        });
+    }
+
+    private async ValueTask<IChannel> StartAsync(CancellationToken cancellationToken)
+    {
+        await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_channel is { } existing && (existing.IsOpen || !_connection.IsOpen))
+            {
+                return existing;
+            }
+
+            IChannel channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            channel.ChannelShutdownAsync += (_, reason) =>
+            {
+                FailAll(new WarrenException($"The RPC reply channel closed before the reply came: {Errors.Describe(reason)}"));
+                return Task.CompletedTask;
+            };
+            string queue = RpcWire.DirectReplyTo;
+            if (_mode == RpcReplyQueue.Private)
+            {
+                QueueDeclareOk declared = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false);
+                queue = declared.QueueName;
+            }
+
+            // Direct reply-to needs auto-ack and the consumer registered before the first request goes out.
+            await channel.BasicConsumeAsync(queue, autoAck: true, consumerTag: string.Empty, noLocal: false, exclusive: false, arguments: null,
+                new ReplyConsumer(channel, this), cancellationToken).ConfigureAwait(false);
+            _replyTo = queue;
+            _channel = channel;
+            return channel;
+        }
+        finally
+        {
+            _startLock.Release();
+        }
+    }
+
+    private void Deliver(IReadOnlyBasicProperties properties, ReadOnlySpan<byte> body)
+    {
+        if (properties.CorrelationId is { } id && _pending.TryRemove(id, out PendingCall? pending))
+        {
+            pending.Complete(body, properties);
+        }
+        else
+        {
+            Interlocked.Increment(ref _droppedReplies);
+        }
+    }
+
+    private void FailExpired()
+    {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+
+        long now = Environment.TickCount64;
+        foreach (KeyValuePair<string, PendingCall> entry in _pending)
+        {
+            if (entry.Value.Deadline <= now && _pending.TryRemove(entry.Key, out PendingCall? expired))
+            {
+                expired.Fail(new TimeoutException($"{expired.Service}.{expired.Method} got no reply in time; the request expires unexecuted if no server took it."));
+            }
+        }
+    }
+
+    private void FailAll(Exception error)
+    {
+        foreach (KeyValuePair<string, PendingCall> entry in _pending)
+        {
+            if (_pending.TryRemove(entry.Key, out PendingCall? pending))
+            {
+                pending.Fail(error);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
+        IChannel? channel = Interlocked.Exchange(ref _channel, null);
+        FailAll(new ObjectDisposedException(nameof(Bus), "The bus was disposed before the reply came."));
+        if (channel is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (channel.IsOpen)
+            {
+                await channel.CloseAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or OperationCanceledException)
+        {
+            // Already closed by the broker or the network.
+        }
+
+        await channel.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Cancels one waiting call; allocated only for calls whose token can be cancelled.</summary>
+    private sealed class RpcCancellation(RpcReplyChannel owner, string correlationId)
+    {
+        public void Cancel(CancellationToken token)
+        {
+            if (owner._pending.TryRemove(correlationId, out PendingCall? pending))
+            {
+                pending.Fail(new OperationCanceledException("The call was cancelled; its request expires unexecuted if no server took it.", token));
+            }
+        }
+    }
+
+    private sealed class ReplyConsumer(IChannel channel, RpcReplyChannel owner) : AsyncDefaultBasicConsumer(channel)
+    {
+        public override Task HandleBasicDeliverAsync(
+            string consumerTag, ulong deliveryTag, bool redelivered, string exchange, string routingKey,
+            IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+        {
+            owner.Deliver(properties, body.Span);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>A client's timeout, with the request expiration text computed once rather than per call.</summary>
+internal sealed class RpcCallSettings
+{
+    public RpcCallSettings(TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "An RPC timeout must be positive.");
+        }
+
+        TimeoutMilliseconds = (long)Math.Ceiling(timeout.TotalMilliseconds);
+        Expiration = TimeoutMilliseconds.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public long TimeoutMilliseconds { get; }
+
+    public string Expiration { get; }
+}

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using Warren.Runtime;
+
+namespace Warren.Internal;
+
+/// <summary>
+/// The server side of one <see cref="Bus.ServeAsync{TService}"/>: finds the method a request names, lets the generated
+/// dispatcher call the implementation, publishes the reply (or an error reply) to the request's reply-to, and only then
+/// acks the request. Nothing a client sends can stop it: unknown methods and unreadable requests get error replies.
+/// </summary>
+internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
+    where TService : class
+{
+    private readonly RpcServiceDescriptor<TService> _service;
+    private readonly TService _implementation;
+    private readonly Subscription _subscription;
+    private readonly RpcJson _json;
+    private readonly JsonWriterPool _writers;
+    private readonly ServeOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+
+    public RpcServerPump(IChannel channel, RpcServiceDescriptor<TService> service, TService implementation, Subscription subscription,
+        RpcJson json, ServeOptions options, ILogger logger)
+        : base(channel)
+    {
+        _service = service;
+        _implementation = implementation;
+        _subscription = subscription;
+        _json = json;
+        _options = options;
+        _logger = logger;
+        _writers = new JsonWriterPool(Math.Max((int)options.ConcurrentRequests, 1) + 1);
+    }
+
+    public override async Task HandleBasicDeliverAsync(
+        string consumerTag, ulong deliveryTag, bool redelivered, string exchange, string routingKey,
+        IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    {
+        if (!_subscription.TryEnter())
+        {
+            return;
+        }
+
+        PooledJsonWriter reply = _writers.Rent();
+        try
+        {
+            (string Type, string Message, string? StackTrace)? error = null;
+            int method = _service.FindMethod(properties.Type);
+            if (method < 0)
+            {
+                error = (RpcException.UnknownMethod, properties.Type is { Length: > 0 } name
+                    ? $"The service '{_service.Queue}' has no method '{name}'."
+                    : $"The request names no method, and the service '{_service.Queue}' has {_service.MethodNames.Count}.", null);
+            }
+            else
+            {
+                try
+                {
+                    await _service.DispatchAsync(_implementation, method, new RpcRequest(body, _json), reply.Writer, _subscription.HandlerToken).ConfigureAwait(false);
+                    reply.Writer.Flush();
+                }
+                catch (OperationCanceledException) when (_subscription.HandlerToken.IsCancellationRequested)
+                {
+                    // Shutdown outlasted its timeout: give the request back for another server.
+                    await Channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+                catch (RpcMalformedRequestException ex)
+                {
+                    error = (RpcException.MalformedRequest, ex.Message, null);
+                }
+                catch (Exception ex)
+                {
+                    Log.RpcHandlerFailed(_logger, _service.Queue, _service.MethodNames[method], properties.CorrelationId, ex);
+                    error = (ex.GetType().FullName ?? ex.GetType().Name, ex.Message, _options.IncludeExceptionDetails ? ex.StackTrace : null);
+                }
+            }
+
+            Dictionary<string, object?>? headers = null;
+            if (error is { } failure)
+            {
+                WriteError(reply, failure);
+
+                headers = new Dictionary<string, object?> { [RpcWire.ErrorHeader] = failure.Type };
+            }
+
+            if (properties.ReplyTo is { Length: > 0 } replyTo)
+            {
+                var replyProperties = new BasicProperties { ContentType = "application/json", CorrelationId = properties.CorrelationId, Headers = headers };
+                await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await Channel.BasicPublishAsync(string.Empty, replyTo, mandatory: false, replyProperties, reply.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _sendLock.Release();
+                }
+            }
+            else
+            {
+                Log.RpcNoReplyTo(_logger, _service.Queue, properties.CorrelationId);
+            }
+
+            // Acked only once the reply is out: on one channel the broker takes the reply before the ack.
+            await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AlreadyClosedException)
+        {
+            // The channel closed under the request; the broker hands it to another server.
+        }
+        finally
+        {
+            _writers.Return(reply);
+            _subscription.Exit();
+        }
+    }
+
+    /// <summary>Replaces whatever the reply holds with the error body <c>{"type","message","stackTrace"}</c>.</summary>
+    private static void WriteError(PooledJsonWriter reply, (string Type, string Message, string? StackTrace) error)
+    {
+        reply.Reset();
+        Utf8JsonWriter writer = reply.Writer;
+        writer.WriteStartObject();
+        writer.WriteString("type", error.Type);
+        writer.WriteString("message", error.Message);
+        if (error.StackTrace is not null)
+        {
+            writer.WriteString("stackTrace", error.StackTrace);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+}

@@ -1,0 +1,50 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Warren.Internal;
+
+namespace Warren.Runtime;
+
+/// <summary>What a generated client proxy calls for each method: sends the request and waits for the reply.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class RpcCaller
+{
+    private readonly RpcServiceDescriptor _service;
+    private readonly RpcReplyChannel _replies;
+    private readonly RpcCallSettings _settings;
+
+    internal RpcCaller(RpcServiceDescriptor service, RpcReplyChannel replies, RpcClientOptions options)
+    {
+        _service = service;
+        _replies = replies;
+        _settings = new RpcCallSettings(options.Timeout);
+    }
+
+    /// <summary>Calls a method that returns a result.</summary>
+    public ValueTask<TResult> CallAsync<TArguments, TResult>(int method, TArguments arguments, CancellationToken cancellationToken)
+        where TArguments : IRpcArguments =>
+        _replies.CallAsync<TArguments, TResult>(_service, method, arguments, _settings, cancellationToken);
+
+    /// <summary>Calls a method that returns nothing; completes when the server has handled it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask CallAsync<TArguments>(int method, TArguments arguments, CancellationToken cancellationToken)
+        where TArguments : IRpcArguments =>
+        await _replies.CallAsync<TArguments, NoResult>(_service, method, arguments, _settings, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Replies that arrived for no waiting call (late after a timeout or cancellation, or unknown), on this client's reply channel.</summary>
+    public long DroppedReplies => _replies.DroppedReplies;
+}
+
+/// <summary>The arguments of a method without parameters: an empty JSON object.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct NoArguments : IRpcArguments
+{
+    /// <inheritdoc/>
+    public void Write(System.Text.Json.Utf8JsonWriter writer, RpcJson json)
+    {
+        writer.WriteStartObject();
+        writer.WriteEndObject();
+    }
+}
