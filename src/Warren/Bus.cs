@@ -57,6 +57,12 @@ public sealed class Bus : IAsyncDisposable
     /// <summary>True while the connection to the broker is open.</summary>
     public bool IsConnected => _connection.IsOpen;
 
+    /// <summary>
+    /// RPC replies that arrived for no waiting call on this bus (late ones after a timeout or cancellation, or unknown
+    /// correlation ids): dropped, never handed to another caller, and counted here.
+    /// </summary>
+    public long DroppedRpcReplies => (_directReplies?.DroppedReplies ?? 0) + (_privateReplies?.DroppedReplies ?? 0);
+
     internal ILogger Logger { get; }
 
     internal JsonSerializerOptions JsonOptions => _json;

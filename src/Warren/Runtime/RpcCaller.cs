@@ -32,9 +32,6 @@ public sealed class RpcCaller
     public async ValueTask CallAsync<TArguments>(int method, TArguments arguments, CancellationToken cancellationToken)
         where TArguments : IRpcArguments =>
         await _replies.CallAsync<TArguments, NoResult>(_service, method, arguments, _settings, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Replies that arrived for no waiting call (late after a timeout or cancellation, or unknown), on this client's reply channel.</summary>
-    public long DroppedReplies => _replies.DroppedReplies;
 }
 
 /// <summary>The arguments of a method without parameters: an empty JSON object.</summary>
