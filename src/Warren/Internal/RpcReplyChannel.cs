@@ -53,7 +53,11 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         where TArguments : IRpcArguments
     {
         IChannel channel = _channel is { IsOpen: true } open ? open : await StartAsync(cancellationToken).ConfigureAwait(false);
-        await _bus.EnsureQueueDeclaredAsync(service.Queue, service.Durable).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!settings.QueueDeclared)
+        {
+            await _bus.EnsureQueueDeclaredAsync(service.Queue, service.Durable).WaitAsync(cancellationToken).ConfigureAwait(false);
+            settings.QueueDeclared = true;
+        }
 
         string methodName = service.MethodNames[method];
         string correlationId = NextCorrelationId();
@@ -243,7 +247,10 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
     }
 }
 
-/// <summary>A client's timeout, with the request expiration text computed once rather than per call.</summary>
+/// <summary>
+/// What one client computes once rather than per call: its timeout and the request expiration text, and whether the
+/// service queue is known to be declared on this connection.
+/// </summary>
 internal sealed class RpcCallSettings
 {
     public RpcCallSettings(TimeSpan timeout)
@@ -260,4 +267,7 @@ internal sealed class RpcCallSettings
     public long TimeoutMilliseconds { get; }
 
     public string Expiration { get; }
+
+    /// <summary>Set after the first successful declaration; the bus keeps the declaration itself once per connection.</summary>
+    public bool QueueDeclared { get; set; }
 }
