@@ -199,8 +199,9 @@ public sealed partial class WarrenGenerator
             $"global::Warren.HeadersBinding.FromPairs(global::Warren.HeadersMatch.{(binding.Match == 1 ? "Any" : "All")}"
             + string.Concat(binding.NamesAndValues.Select(v => ", " + Literal(v))) + ")";
 
-        /// <summary>A member name as an expression may use it: keywords such as <c>event</c> need <c>@</c>.</summary>
-        private static string MemberName(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
+        /// <summary>A member name as an expression may use it: keywords such as <c>event</c> need <c>@</c>, and so does <c>await</c> inside async code.</summary>
+        private static string MemberName(string name) =>
+            SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None && name != "await" ? name : "@" + name;
 
         private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

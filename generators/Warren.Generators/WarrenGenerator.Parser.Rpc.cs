@@ -67,10 +67,25 @@ public sealed partial class WarrenGenerator
                 Methods: methods.ToEquatableArray());
         }
 
+        /// <summary>
+        /// A type that can travel as JSON and be named in generated code: no error types anywhere inside it (half-typed
+        /// code), no ref structs or pointers.
+        /// </summary>
+        private static bool IsSendable(ITypeSymbol type) => type switch
+        {
+            { TypeKind: TypeKind.Error or TypeKind.Pointer or TypeKind.FunctionPointer } => false,
+            { IsRefLikeType: true } => false,
+            IArrayTypeSymbol array => IsSendable(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.All(IsSendable),
+            _ => true,
+        };
+
         private static RpcMethodSpec? ParseRpcMethod(IMethodSymbol method)
         {
             AttributeData? rpcMethod = method.GetAttributes().FirstOrDefault(a => MetadataName(a.AttributeClass) == KnownNames.RpcMethodAttribute);
-            if (rpcMethod is null || method.IsGenericMethod || method.ReturnType is not INamedTypeSymbol returnType)
+            // A nullable task (Task<int>?) cannot be awaited safely, and an error type means half-typed code.
+            if (rpcMethod is null || method.IsGenericMethod || method.ReturnType is not INamedTypeSymbol returnType
+                || returnType.NullableAnnotation == NullableAnnotation.Annotated || !IsSendable(returnType))
             {
                 return null;
             }
@@ -93,7 +108,7 @@ public sealed partial class WarrenGenerator
             for (int i = 0; i < method.Parameters.Length; i++)
             {
                 IParameterSymbol parameter = method.Parameters[i];
-                if (parameter.RefKind != RefKind.None || parameter.IsParams || parameter.Type.TypeKind == TypeKind.Error)
+                if (parameter.RefKind != RefKind.None || parameter.IsParams || !IsSendable(parameter.Type))
                 {
                     return null;
                 }

@@ -1,10 +1,16 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
 using Warren.Runtime;
@@ -19,7 +25,7 @@ public sealed class CompilationTests
     [Fact]
     public void Generated_code_compiles_without_warnings_or_errors()
     {
-        GeneratorRun run = RunClean(Samples.Tutorials, Samples.Orders, Samples.Unrelated);
+        GeneratorRun run = RunClean(Samples.Tutorials, Samples.Orders, Samples.Rpc, Samples.Unrelated);
 
         run.AssertCompilesWithoutWarnings();
         using var stream = new MemoryStream();
@@ -30,7 +36,7 @@ public sealed class CompilationTests
     [Fact]
     public void Hint_names_are_the_full_type_names_with_a_kind_suffix()
     {
-        GeneratorRun run = RunClean(Samples.Tutorials, Samples.Orders);
+        GeneratorRun run = RunClean(Samples.Tutorials, Samples.Orders, Samples.Rpc);
 
         Assert.Equal(Samples.HintNames, run.HintNames.Order(StringComparer.Ordinal));
     }
@@ -38,8 +44,8 @@ public sealed class CompilationTests
     [Fact]
     public void Same_input_gives_identical_output_on_two_runs()
     {
-        GeneratorRun first = RunClean(Samples.Tutorials, Samples.Orders);
-        GeneratorRun second = RunClean(Samples.Tutorials, Samples.Orders);
+        GeneratorRun first = RunClean(Samples.Tutorials, Samples.Orders, Samples.Rpc);
+        GeneratorRun second = RunClean(Samples.Tutorials, Samples.Orders, Samples.Rpc);
 
         Assert.Equal(Files(first), Files(second));
     }
@@ -47,8 +53,8 @@ public sealed class CompilationTests
     [Fact]
     public void Output_does_not_depend_on_the_order_of_files()
     {
-        GeneratorRun forward = RunClean(Samples.Tutorials, Samples.Orders);
-        GeneratorRun backward = RunClean(Samples.Orders, Samples.Tutorials);
+        GeneratorRun forward = RunClean(Samples.Tutorials, Samples.Orders, Samples.Rpc);
+        GeneratorRun backward = RunClean(Samples.Rpc, Samples.Orders, Samples.Tutorials);
 
         Assert.Equal(Files(forward).OrderBy(f => f.HintName, StringComparer.Ordinal), Files(backward).OrderBy(f => f.HintName, StringComparer.Ordinal));
     }
@@ -68,7 +74,7 @@ public sealed class CompilationTests
     [Fact]
     public void Module_initializer_registers_descriptors_that_route_and_write_headers_as_declared()
     {
-        Assembly assembly = EmitAndLoad(Samples.Tutorials, Samples.Orders);
+        Assembly assembly = EmitAndLoad(Samples.Tutorials, Samples.Orders, Samples.Rpc);
         RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
         Dictionary<string, MessageDescriptor> messages = WarrenRegistry.Messages
             .Where(d => d.ClrType.Assembly == assembly)
@@ -147,6 +153,60 @@ public sealed class CompilationTests
         Assert.Equal(new Dictionary<string, string> { ["color"] = "red" }, bindings[1].Headers);
     }
 
+    [Fact]
+    public void Module_initializer_registers_rpc_services_with_their_queue_durability_and_wire_names()
+    {
+        Assembly assembly = EmitAndLoad(Samples.Tutorials, Samples.Rpc);
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+
+        RpcServiceDescriptor fibonacci = RegisteredService(assembly, "Ns.IFibonacci");
+        Assert.Equal(("Ns.IFibonacci", "rpc_queue", false), (fibonacci.ServiceType, fibonacci.Queue, fibonacci.Durable));
+        Assert.Equal(["Fib"], fibonacci.MethodNames);
+
+        RpcServiceDescriptor calculator = RegisteredService(assembly, "Ns.ICalculator");
+        Assert.Equal(("Ns.ICalculator", "calc", true), (calculator.ServiceType, calculator.Queue, calculator.Durable));
+        Assert.Equal(["Add", "div", "Reset"], calculator.MethodNames);
+
+        RpcServiceDescriptor nested = RegisteredService(assembly, "Ns.Services+INested");
+        Assert.Equal(("Ns.Services+INested", "nested_rpc", false), (nested.ServiceType, nested.Queue, nested.Durable));
+        Assert.Equal(["Ping", "Echo"], nested.MethodNames);
+
+        // Each descriptor makes a proxy that implements its interface; making one calls nothing yet.
+        Assert.All([fibonacci, calculator, nested], descriptor => Assert.IsAssignableFrom(
+            assembly.GetType(descriptor.ServiceType, throwOnError: true)!,
+            descriptor.GetType().GetMethod(nameof(RpcServiceDescriptor<object>.CreateClient))!.Invoke(descriptor, [null])));
+
+        // RPC services are not messages or consumers.
+        Assert.Equal(6, WarrenRegistry.Messages.Count(d => d.ClrType.Assembly == assembly));
+        Assert.Equal(6, WarrenRegistry.Consumers.Count(d => d.ConsumerType.Assembly == assembly));
+    }
+
+    [Fact]
+    public async Task Generated_dispatcher_reads_the_arguments_the_generated_proxy_writes()
+    {
+        Assembly assembly = EmitAndLoad(Samples.Rpc);
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        RpcServiceDescriptor calculator = RegisteredService(assembly, "Ns.ICalculator");
+        RpcServiceDescriptor fibonacci = RegisteredService(assembly, "Ns.IFibonacci");
+        object calculatorService = Create(assembly.GetType("Ns.Calculator", throwOnError: true)!);
+        object fibonacciService = Create(assembly.GetType("Ns.Fibonacci", throwOnError: true)!);
+
+        // One parameter is sent bare, several as an object keyed by parameter name, none as an empty object.
+        byte[] add = RequestBody(calculator, 0, 2, 3);
+        byte[] divide = RequestBody(calculator, 1, 5.0, 2.0);
+        byte[] fib = RequestBody(fibonacci, 0, 10);
+        Assert.Equal("""{"a":2,"b":3}""", Encoding.UTF8.GetString(add));
+        Assert.Equal("""{"x":5,"y":2}""", Encoding.UTF8.GetString(divide));
+        Assert.Equal("10", Encoding.UTF8.GetString(fib));
+
+        Assert.Equal("""{"Total":5}""", await DispatchAsync(calculator, calculatorService, 0, add));
+        Assert.Equal("2.5", await DispatchAsync(calculator, calculatorService, 1, divide));
+        Assert.Equal("null", await DispatchAsync(calculator, calculatorService, 2, "{}"u8.ToArray()));
+        Assert.Equal(1, calculatorService.GetType().GetProperty("Resets")!.GetValue(calculatorService));
+        Assert.Equal("55", await DispatchAsync(fibonacci, fibonacciService, 0, fib));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DispatchAsync(calculator, calculatorService, 3, "{}"u8.ToArray()));
+    }
+
     private static List<(string HintName, string Text)> Files(GeneratorRun run) =>
         run.Result.GeneratedSources.Select(s => (s.HintName, s.SourceText.ToString())).ToList();
 
@@ -163,6 +223,55 @@ public sealed class CompilationTests
 
         // Each load of a byte array gets a load context of its own; Warren.dll resolves to the one this test uses.
         return Assembly.Load(stream.ToArray());
+    }
+
+    /// <summary>The descriptor the module initializer registered for the service interface (Warren keeps it in an internal generic cache).</summary>
+    private static RpcServiceDescriptor RegisteredService(Assembly assembly, string serviceType)
+    {
+        Type service = assembly.GetType(serviceType, throwOnError: true)!;
+        Type registry = typeof(WarrenRegistry).Assembly.GetType("Warren.Runtime.RpcRegistry`1", throwOnError: true)!.MakeGenericType(service);
+        object? descriptor = registry.GetField("Descriptor", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null);
+        Assert.True(descriptor is RpcServiceDescriptor, $"No RPC descriptor registered for {serviceType}.");
+        return (RpcServiceDescriptor)descriptor!;
+    }
+
+    /// <summary>The serializer the bus gives generated code, with the default options.</summary>
+    private static RpcJson RpcJson() =>
+        (RpcJson)Activator.CreateInstance(typeof(RpcJson), BindingFlags.NonPublic | BindingFlags.Instance, null, [JsonSerializerOptions.Default], null)!;
+
+    /// <summary>The request body the proxy sends for method <paramref name="method"/>: what its generated arguments struct writes.</summary>
+    private static byte[] RequestBody(RpcServiceDescriptor descriptor, int method, params object[] arguments)
+    {
+        Type argumentsType = descriptor.GetType().GetNestedType("Arguments" + method, BindingFlags.NonPublic)!;
+        var value = (IRpcArguments)Activator.CreateInstance(argumentsType, arguments)!;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            value.Write(writer, RpcJson());
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Runs the generated dispatcher on a request body and returns the reply body.</summary>
+    private static async Task<string> DispatchAsync(RpcServiceDescriptor descriptor, object service, int method, byte[] body)
+    {
+        object request = Activator.CreateInstance(typeof(RpcRequest), BindingFlags.NonPublic | BindingFlags.Instance, null, [new ReadOnlyMemory<byte>(body), RpcJson()], null)!;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var reply = new Utf8JsonWriter(buffer))
+        {
+            try
+            {
+                await (ValueTask)descriptor.GetType().GetMethod(nameof(RpcServiceDescriptor<object>.DispatchAsync))!
+                    .Invoke(descriptor, [service, method, request, reply, CancellationToken.None])!;
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerException);
+            }
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static void AssertMessage(MessageDescriptor descriptor, ExchangeKind kind, string name, bool durable)

@@ -15,7 +15,7 @@ namespace Warren.Generators.Tests;
 /// <summary>The pipeline's named steps: they hold only values, and edits redo only the work they concern.</summary>
 public sealed class IncrementalPipelineTests
 {
-    /// <summary>The generator's named steps that <see cref="Samples.Tutorials"/> and <see cref="Samples.Orders"/> exercise.</summary>
+    /// <summary>The generator's named steps that <see cref="Samples.Tutorials"/>, <see cref="Samples.Orders"/> and <see cref="Samples.Rpc"/> exercise.</summary>
     private static readonly string[] Steps =
     [
         TrackingNames.QueueMessages,
@@ -26,6 +26,7 @@ public sealed class IncrementalPipelineTests
         TrackingNames.MessagesWithContext,
         TrackingNames.JsonContexts,
         TrackingNames.Consumers,
+        TrackingNames.RpcServices,
         TrackingNames.AssemblyName,
         TrackingNames.Registration,
     ];
@@ -37,7 +38,9 @@ public sealed class IncrementalPipelineTests
         "add a file",
         "edit a method body in another file",
         "edit a consumer's method body next to the messages",
-        "add a comment to a message file");
+        "add a comment to a message file",
+        "edit a service implementation's method body next to the services",
+        "add a comment to a service file");
 
     [Theory]
     [MemberData(nameof(UnrelatedEdits))]
@@ -45,8 +48,9 @@ public sealed class IncrementalPipelineTests
     {
         SyntaxTree tutorials = Parse(Samples.Tutorials, "Tutorials.cs");
         SyntaxTree orders = Parse(Samples.Orders, "Orders.cs");
+        SyntaxTree rpc = Parse(Samples.Rpc, "Rpc.cs");
         SyntaxTree unrelated = Parse(Samples.Unrelated, "Unrelated.cs");
-        CSharpCompilation compilation = CreateCompilation([tutorials, orders, unrelated]);
+        CSharpCompilation compilation = CreateCompilation([tutorials, orders, rpc, unrelated]);
         GeneratorDriver driver = CreateDriver().RunGenerators(compilation);
         GeneratorRunResult first = driver.GetRunResult().Results.Single();
         Assert.All(Steps, step => Assert.NotEmpty(Outputs(first, step)));
@@ -58,6 +62,8 @@ public sealed class IncrementalPipelineTests
             "edit a method body in another file" => compilation.ReplaceSyntaxTree(unrelated, Parse(Replace(Samples.Unrelated, "=> 1;", "=> 2;"), "Unrelated.cs")),
             "edit a consumer's method body next to the messages" => compilation.ReplaceSyntaxTree(tutorials, Parse(Replace(Samples.Tutorials, "Handled++;", "Handled += 2;"), "Tutorials.cs")),
             "add a comment to a message file" => compilation.ReplaceSyntaxTree(orders, Parse("// A comment.\n" + Samples.Orders, "Orders.cs")),
+            "edit a service implementation's method body next to the services" => compilation.ReplaceSyntaxTree(rpc, Parse(Replace(Samples.Rpc, "Resets++;", "Resets += 2;"), "Rpc.cs")),
+            "add a comment to a service file" => compilation.ReplaceSyntaxTree(rpc, Parse("// A comment.\n" + Samples.Rpc, "Rpc.cs")),
             _ => throw new ArgumentOutOfRangeException(nameof(edit), edit, null),
         };
         GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
@@ -113,9 +119,100 @@ public sealed class IncrementalPipelineTests
     }
 
     [Fact]
+    public void Editing_one_rpc_service_modifies_only_that_service()
+    {
+        SyntaxTree fibonacci = Parse(Usings + """
+            namespace Ns;
+
+            [RpcService("rpc_queue")]
+            public interface IFibonacci
+            {
+                [RpcMethod] Task<long> FibAsync(int n, CancellationToken cancellationToken = default);
+            }
+            """, "Fibonacci.cs");
+        SyntaxTree calculator = Parse(Usings + """
+            namespace Ns;
+
+            public sealed record Sum(int Total);
+
+            [RpcService("calc"), Durable]
+            public interface ICalculator
+            {
+                [RpcMethod] Task<Sum> AddAsync(int a, int b, CancellationToken cancellationToken = default);
+                [RpcMethod("div")] ValueTask<double> DivideAsync(double x, double y);
+            }
+            """, "Calculator.cs");
+        SyntaxTree hello = Parse(Usings + """namespace Ns; [Queue("hello")] public sealed record Hello(string Text);""", "Hello.cs");
+        CSharpCompilation compilation = CreateCompilation([fibonacci, calculator, hello]);
+        GeneratorDriver driver = CreateDriver().RunGenerators(compilation);
+
+        SyntaxTree edited = Parse(Replace(calculator.ToString(), "[RpcMethod(\"div\")]", "[RpcMethod(\"divide\")]"), "Calculator.cs");
+        GeneratorRunResult result = driver.RunGenerators(compilation.ReplaceSyntaxTree(calculator, edited)).GetRunResult().Results.Single();
+
+        (object Value, IncrementalStepRunReason Reason)[] services = Outputs(result, TrackingNames.RpcServices).ToArray();
+        Assert.Equal(2, services.Length);
+        RpcServiceSpec modified = (RpcServiceSpec)Assert.Single(services, o => o.Reason == IncrementalStepRunReason.Modified).Value;
+        Assert.Equal(["Add", "divide"], modified.Methods.Select(m => m.WireName));
+        AssertCachedOrUnchanged(services.Where(o => o.Reason != IncrementalStepRunReason.Modified));
+
+        // A wire name is not part of the registration, and nothing else changed.
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.QueueMessages));
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.Registration));
+        (object Value, IncrementalStepRunReason Reason)[] sources = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToArray();
+        Assert.Single(sources, o => o.Reason == IncrementalStepRunReason.Modified);
+        AssertCachedOrUnchanged(sources.Where(o => o.Reason != IncrementalStepRunReason.Modified));
+        Assert.Contains("\"divide\"", result.GeneratedSources.Single(s => s.HintName == "Ns.ICalculator.Rpc.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adding_an_rpc_method_modifies_only_that_service()
+    {
+        const string Fibonacci = """
+            namespace Ns;
+
+            [RpcService("rpc_queue")]
+            public interface IFibonacci
+            {
+                [RpcMethod] Task<long> FibAsync(int n, CancellationToken cancellationToken = default);
+            }
+            """;
+        SyntaxTree fibonacci = Parse(Usings + Fibonacci, "Fibonacci.cs");
+        SyntaxTree greeter = Parse(Usings + """namespace Ns; [RpcService("greeter")] public interface IGreeter { [RpcMethod] Task<string> GreetAsync(string name); }""", "Greeter.cs");
+        CSharpCompilation compilation = CreateCompilation([fibonacci, greeter]);
+        GeneratorDriver driver = CreateDriver().RunGenerators(compilation);
+
+        SyntaxTree edited = Parse(Usings + Replace(Fibonacci, "= default);", "= default);\n    [RpcMethod] ValueTask ResetAsync();"), "Fibonacci.cs");
+        GeneratorRunResult result = driver.RunGenerators(compilation.ReplaceSyntaxTree(fibonacci, edited)).GetRunResult().Results.Single();
+
+        (object Value, IncrementalStepRunReason Reason)[] services = Outputs(result, TrackingNames.RpcServices).ToArray();
+        RpcServiceSpec modified = (RpcServiceSpec)Assert.Single(services, o => o.Reason == IncrementalStepRunReason.Modified).Value;
+        Assert.Equal(["Fib", "Reset"], modified.Methods.Select(m => m.WireName));
+        AssertCachedOrUnchanged(services.Where(o => o.Reason != IncrementalStepRunReason.Modified));
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.Registration));
+    }
+
+    [Fact]
+    public void Adding_a_method_to_another_part_of_a_partial_service_regenerates_its_proxy()
+    {
+        SyntaxTree attributed = Parse(Usings + """namespace Ns; [RpcService("parts")] public partial interface IParts { [RpcMethod] Task<int> OneAsync(int a); }""", "Attributed.cs");
+        const string Other = """namespace Ns; public partial interface IParts { [RpcMethod] Task<int> TwoAsync(int b); }""";
+        SyntaxTree other = Parse(Usings + Other, "Other.cs");
+        CSharpCompilation compilation = CreateCompilation([attributed, other]);
+        GeneratorDriver driver = CreateDriver().RunGenerators(compilation);
+
+        SyntaxTree edited = Parse(Usings + Replace(Other, "}", " [RpcMethod] Task ThreeAsync(); }"), "Other.cs");
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation.ReplaceSyntaxTree(other, edited), out Compilation output, out _);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+
+        RpcServiceSpec spec = (RpcServiceSpec)Assert.Single(Outputs(result, TrackingNames.RpcServices)).Value;
+        Assert.Equal(["One", "Two", "Three"], spec.Methods.Select(m => m.WireName));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
     public void Pipeline_models_hold_no_symbols_syntax_or_compilations()
     {
-        GeneratorRunResult result = Run(CreateCompilation(Samples.Tutorials, Samples.Orders)).Result;
+        GeneratorRunResult result = Run(CreateCompilation(Samples.Tutorials, Samples.Orders, Samples.Rpc)).Result;
 
         var visited = new HashSet<Type>();
         foreach (string step in Steps)
@@ -132,6 +229,7 @@ public sealed class IncrementalPipelineTests
         {
             typeof(MessageSpec), typeof(MessageEmitSpec), typeof(RoutingKeySegment), typeof(HeaderSpec),
             typeof(ConsumerSpec), typeof(HeaderBindingSpec), typeof(JsonContextSpec), typeof(RegistrationSpec),
+            typeof(RpcServiceSpec), typeof(RpcMethodSpec), typeof(RpcParameterSpec),
         });
     }
 

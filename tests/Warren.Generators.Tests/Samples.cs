@@ -117,6 +117,67 @@ internal static class Samples
         }
         """;
 
+    /// <summary>The RPC tutorial's service, a durable one with a custom wire name and a method without result, a nested one, and an implementation.</summary>
+    public const string Rpc = GeneratorHarness.Usings + """
+        namespace Ns
+        {
+            [RpcService("rpc_queue")]
+            public interface IFibonacci
+            {
+                [RpcMethod] Task<long> FibAsync(int n, CancellationToken cancellationToken = default);
+            }
+
+            public sealed record Sum(int Total);
+
+            [RpcService("calc"), Durable]
+            public interface ICalculator
+            {
+                [RpcMethod] Task<Sum> AddAsync(int a, int b, CancellationToken cancellationToken = default);
+                [RpcMethod("div")] ValueTask<double> DivideAsync(double x, double y);
+                [RpcMethod] Task ResetAsync();
+            }
+
+            public static class Services
+            {
+                [RpcService("nested_rpc")]
+                internal interface INested
+                {
+                    [RpcMethod] ValueTask PingAsync();
+                    [RpcMethod] ValueTask<string?> EchoAsync(string? text, CancellationToken cancellationToken);
+                }
+            }
+
+            public sealed class Calculator : ICalculator
+            {
+                public int Resets { get; private set; }
+
+                public Task<Sum> AddAsync(int a, int b, CancellationToken cancellationToken = default) => Task.FromResult(new Sum(a + b));
+
+                public ValueTask<double> DivideAsync(double x, double y) => new(x / y);
+
+                public Task ResetAsync()
+                {
+                    Resets++;
+                    return Task.CompletedTask;
+                }
+            }
+
+            public sealed class Fibonacci : IFibonacci
+            {
+                public Task<long> FibAsync(int n, CancellationToken cancellationToken = default)
+                {
+                    long a = 0, b = 1;
+                    for (int i = 0; i < n; i++)
+                    {
+                        (a, b) = (b, a + b);
+                    }
+
+                    return Task.FromResult(a);
+                }
+            }
+        }
+        """;
+
     /// <summary>Code that has nothing to do with Warren, in a file of its own.</summary>
     public const string Unrelated = """
         namespace Other
@@ -128,17 +189,20 @@ internal static class Samples
         }
         """;
 
-    /// <summary>The hint names <see cref="Tutorials"/> and <see cref="Orders"/> generate, in a stable form.</summary>
+    /// <summary>The hint names <see cref="Tutorials"/>, <see cref="Orders"/> and <see cref="Rpc"/> generate, in a stable form.</summary>
     public static readonly string[] HintNames =
     [
         "Ns.BigBlue.Consumer.g.cs",
         "Ns.ErrorSink.Consumer.g.cs",
         "Ns.Hello.Message.g.cs",
         "Ns.HelloReceiver.Consumer.g.cs",
+        "Ns.ICalculator.Rpc.g.cs",
+        "Ns.IFibonacci.Rpc.g.cs",
         "Ns.KernelLog.Message.g.cs",
         "Ns.KernelWatch.Consumer.g.cs",
         "Ns.LogLine.Message.g.cs",
         "Ns.LogPrinter.Consumer.g.cs",
+        "Ns.Services+INested.Rpc.g.cs",
         "Ns.SeverityLog.Message.g.cs",
         "Ns.Shape.Message.g.cs",
         "Ns.WorkItem.Message.g.cs",

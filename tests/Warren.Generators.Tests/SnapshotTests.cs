@@ -144,7 +144,169 @@ public sealed class SnapshotTests
             {
                 public ValueTask HandleAsync(KernelLog message, MessageContext context, CancellationToken cancellationToken) => default;
             }
+
+            [RpcService("rpc_queue")]
+            public interface IFibonacci
+            {
+                [RpcMethod] Task<long> FibAsync(int n, CancellationToken cancellationToken = default);
+            }
+
+            [RpcService("calc"), Durable]
+            public interface ICalculator
+            {
+                [RpcMethod("div")] ValueTask<double> DivideAsync(double x, double y);
+            }
             """);
+    }
+
+    [Fact]
+    public void Rpc_service_with_one_method()
+    {
+        Verify("Ns.IFibonacci.Rpc.g.cs", """
+            [RpcService("rpc_queue")]
+            public interface IFibonacci
+            {
+                [RpcMethod] Task<long> FibAsync(int n, CancellationToken cancellationToken = default);
+            }
+            """);
+    }
+
+    [Fact]
+    public void Rpc_service_with_several_methods_a_custom_wire_name_and_a_durable_queue()
+    {
+        Verify("Ns.ICalculator.Rpc.g.cs", """
+            public sealed record Sum(int Total);
+
+            [RpcService("calc"), Durable]
+            public interface ICalculator
+            {
+                [RpcMethod] Task<Sum> AddAsync(int a, int b, CancellationToken cancellationToken = default);
+                [RpcMethod("div")] ValueTask<double> DivideAsync(double x, double y);
+                [RpcMethod] Task ResetAsync();
+            }
+            """);
+    }
+
+    [Fact]
+    public void Rpc_methods_without_parameters()
+    {
+        Verify("Ns.IHeartbeat.Rpc.g.cs", """
+            [RpcService("heartbeat")]
+            public interface IHeartbeat
+            {
+                [RpcMethod] ValueTask PingAsync();
+                [RpcMethod] ValueTask<DateTimeOffset> NowAsync(CancellationToken cancellationToken);
+                [RpcMethod] Task StopAsync(CancellationToken cancellationToken);
+            }
+            """);
+    }
+
+    [Fact]
+    public void Rpc_methods_without_cancellation_token()
+    {
+        Verify("Ns.IGreeter.Rpc.g.cs", """
+            [RpcService("greeter")]
+            public interface IGreeter
+            {
+                [RpcMethod] Task<string> GreetAsync(string name);
+                [RpcMethod] ValueTask<string> JoinAsync(string first, string second, char separator);
+                [RpcMethod] Task ForgetAsync(string name);
+            }
+            """);
+    }
+
+    [Fact]
+    public void Rpc_methods_with_nullable_parameters_and_results()
+    {
+        Verify("Ns.INotes.Rpc.g.cs", """
+            [RpcService("notes")]
+            public interface INotes
+            {
+                [RpcMethod] Task<string?> FindAsync(string? key, CancellationToken cancellationToken = default);
+                [RpcMethod] Task SaveAsync(string key, string? text, int? version, CancellationToken cancellationToken = default);
+                [RpcMethod] ValueTask<int?> CountAsync(string?[]? keys);
+            }
+            """);
+    }
+
+    [Fact]
+    public void Rpc_methods_and_parameters_named_with_keywords()
+    {
+        Verify("Ns.IEvents.Rpc.g.cs", """
+            [RpcService("events")]
+            public interface IEvents
+            {
+                [RpcMethod] Task<int> PublishAsync(string @event, int @class, CancellationToken @default = default);
+                [RpcMethod] Task @event(string @params);
+                [RpcMethod] Task<bool> @checked(int @int, CancellationToken @in);
+            }
+            """);
+    }
+
+    [Fact]
+    public void Rpc_parameters_named_like_the_generated_locals()
+    {
+        Verify("Ns.IColliding.Rpc.g.cs", """
+            [RpcService("colliding")]
+            public interface IColliding
+            {
+                [RpcMethod] Task<int> OneAsync(int service, CancellationToken cancellationToken);
+                [RpcMethod] Task<string> AllAsync(int service, int method, string request, string reply, int result, int arguments, int a0, int a1, int p0, int writer, int json, CancellationToken cancellationToken);
+                [RpcMethod] Task<int> ResultAsync(int result);
+                [RpcMethod] Task<int> TokenAsync(int cancellationToken, CancellationToken token);
+                [RpcMethod] Task<int> ArgumentsAsync(int arguments);
+            }
+            """);
+    }
+
+    [Fact]
+    public void Rpc_methods_with_generic_parameter_and_result_types()
+    {
+        Verify("Ns.IInventory.Rpc.g.cs", """
+            public sealed record Sum(int Total);
+
+            [RpcService("inventory")]
+            public interface IInventory
+            {
+                [RpcMethod] Task<List<Sum>> SplitAsync(Dictionary<string, int> counts, List<Sum>? previous, CancellationToken cancellationToken = default);
+                [RpcMethod] Task<Dictionary<string, int>> CountAsync(List<Sum> sums);
+                [RpcMethod] ValueTask<(int Count, List<string?> Names)> ListAsync(IReadOnlyList<KeyValuePair<string, Sum>> pairs);
+            }
+            """, usings: "using System.Collections.Generic;\n");
+    }
+
+    [Fact]
+    public void Rpc_service_nested_in_a_class()
+    {
+        Verify("Ns.Outer+INested.Rpc.g.cs", """
+            public static class Outer
+            {
+                public sealed record Item(string Name);
+
+                [RpcService("nested")]
+                public interface INested
+                {
+                    [RpcMethod] Task<Item> GetAsync(int id, CancellationToken cancellationToken = default);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public void Rpc_service_in_the_global_namespace()
+    {
+        GeneratorRun run = RunClean(Usings + """
+            [RpcService("global")]
+            public interface IGlobalService
+            {
+                [RpcMethod] Task<GlobalResult> GetAsync(GlobalRequest request, CancellationToken cancellationToken = default);
+            }
+
+            public sealed record GlobalRequest(string Query);
+            public sealed record GlobalResult(string Answer);
+            """);
+        run.AssertCompilesWithoutWarnings();
+        Snapshot.Verify(run.Source("IGlobalService.Rpc.g.cs"), "IGlobalService.Rpc.g.cs");
     }
 
     [Fact]
@@ -159,9 +321,9 @@ public sealed class SnapshotTests
     }
 
     /// <summary>Generates from the sample (in namespace Ns) and compares one file with its snapshot.</summary>
-    private static void Verify(string hintName, string sample, string extra = "", [CallerMemberName] string testName = "")
+    private static void Verify(string hintName, string sample, string extra = "", string usings = "", [CallerMemberName] string testName = "")
     {
-        GeneratorRun run = RunClean(Usings + "namespace Ns;\n\n" + sample + "\n" + extra);
+        GeneratorRun run = RunClean(Usings + usings + "namespace Ns;\n\n" + sample + "\n" + extra);
         run.AssertCompilesWithoutWarnings();
         Snapshot.Verify(run.Source(hintName), hintName, testName);
     }

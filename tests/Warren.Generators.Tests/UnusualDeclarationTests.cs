@@ -58,6 +58,79 @@ public sealed class UnusualDeclarationTests
             }
             """,
         ["message named like Warren's namespace"] = """[Queue("q")] public sealed record Warren(string Generated);""",
+        ["rpc service inheriting a marker interface"] = """
+            public interface IMarker { }
+            [RpcService("q")] public interface IService : IMarker { [RpcMethod] Task<int> GetAsync(int id); }
+            """,
+        ["rpc service declared internal"] = """[RpcService("q")] internal interface IService { [RpcMethod] Task<int> GetAsync(int id); }""",
+        ["rpc service nested in an interface"] = """
+            public interface IOuter { [RpcService("q")] public interface IInner { [RpcMethod] Task<int> GetAsync(int id); } }
+            """,
+        ["rpc types named like generated members"] = """
+            public sealed record Client(int Id);
+            public sealed record Arguments0(int Id);
+            public sealed record NoArguments;
+            [RpcService("q")] public interface Instance
+            {
+                [RpcMethod] Task<Client> CreateClientAsync(Arguments0 arguments, NoArguments none);
+                [RpcMethod] Task<Arguments0> DispatchAsync(Client client);
+                [RpcMethod] Task Instance2Async(Instance instance);
+            }
+            """,
+        ["rpc method with a default implementation"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> GetAsync(int id) => Task.FromResult(id); }
+            """,
+        ["rpc method overloads with distinct wire names"] = """
+            [RpcService("q")]
+            public interface IService
+            {
+                [RpcMethod("byId")] Task<string> FindAsync(int id);
+                [RpcMethod("byName")] Task<string> FindAsync(string name, CancellationToken cancellationToken = default);
+            }
+            """,
+        ["rpc method with default parameter values"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> GetAsync(int id = 3, string? name = null, CancellationToken cancellationToken = default); }
+            """,
+        ["rpc parameters of assorted types"] = """
+            public enum Level { Low, High }
+            public readonly record struct Point(int X, int Y);
+            [RpcService("q")]
+            public interface IService
+            {
+                [RpcMethod] Task<Level> GetAsync(Level level, Point point, Point? maybe, int[] numbers, object any, object? maybeAny, dynamic whatever);
+                [RpcMethod] ValueTask<byte[]> BytesAsync(byte[] bytes);
+            }
+            """,
+        ["rpc method with only a cancellation token"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> CountAsync(CancellationToken cancellationToken); }
+            """,
+        ["rpc parameter of type CancellationToken?"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> CountAsync(CancellationToken? cancellationToken); }
+            """,
+        ["rpc method named Async"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task Async(); [RpcMethod] Task<int> Run(int async, int await, int var, int nameof); }
+            """,
+        ["rpc service in a nullable-oblivious file"] = """
+            #nullable disable
+            public sealed class Dto { public string Name { get; set; } }
+            [RpcService("q")]
+            public interface IService
+            {
+                [RpcMethod] Task<string> GetAsync(string key, Dto dto, CancellationToken cancellationToken = default);
+                [RpcMethod] Task<Dto> FindAsync(string key);
+            }
+            #nullable restore
+            """,
+        ["rpc nullable-annotated type arguments"] = """
+            [RpcService("q")]
+            public interface IService
+            {
+                [RpcMethod] Task<System.Collections.Generic.List<string?>?> GetAsync(System.Collections.Generic.Dictionary<string, string?>? map, (string? A, int B) pair);
+            }
+            """,
+        ["rpc names differing only in case"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> AddAsync(int value, int Value); [RpcMethod] Task<int> addAsync(int a); }
+            """,
     };
 
     /// <summary>Declarations an early generator mishandled (obsolete or uncompilable code, name clashes); kept as regressions.</summary>
@@ -87,6 +160,52 @@ public sealed class UnusualDeclarationTests
         ["template property implementing IFormattable explicitly"] = """
             public sealed class Code : IFormattable { string IFormattable.ToString(string? format, IFormatProvider? provider) => "c"; }
             [Topic("t", RoutingKey = "{Value}")] public sealed record Coded(Code Value);
+            """,
+        ["rpc parameter named like the proxy's field"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> GetAsync(int _caller, CancellationToken cancellationToken = default); }
+            """,
+        ["rpc method named like the proxy class"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> Client(int id); }
+            """,
+        ["rpc method named like the proxy's field"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> _caller(int id); }
+            """,
+        ["rpc methods named like object's methods"] = """
+            [RpcService("q")]
+            public interface IService
+            {
+                [RpcMethod] Task<string> GetType();
+                [RpcMethod("hash")] Task<int> GetHashCode();
+                [RpcMethod("string")] Task<string> ToString();
+                [RpcMethod("clone")] Task<object> MemberwiseClone();
+            }
+            """,
+        ["obsolete rpc method"] = """
+            [RpcService("q")]
+            public interface IService
+            {
+                [RpcMethod] Task<int> GetAsync(int id);
+                [Obsolete("Use GetAsync.")] [RpcMethod] Task<int> OldGetAsync(int id);
+            }
+            """,
+        ["rpc parameter of an obsolete type"] = """
+            #pragma warning disable CS0618
+            [Obsolete("Old.")] public sealed record OldDto(int Id);
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> GetAsync(OldDto dto); }
+            #pragma warning restore CS0618
+            """,
+        ["rpc parameter with a nullability attribute"] = """
+            [RpcService("q")]
+            public interface IService
+            {
+                [RpcMethod] Task SetAsync([System.Diagnostics.CodeAnalysis.AllowNull] string name);
+            }
+            """,
+        ["rpc method returning a nullable result"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] ValueTask<string?> NameAsync(); }
+            """,
+        ["rpc method named await"] = """
+            [RpcService("q")] public interface IService { [RpcMethod] Task<int> await(int id); }
             """,
     };
 

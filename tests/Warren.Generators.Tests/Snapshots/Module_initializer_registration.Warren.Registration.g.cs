@@ -17,6 +17,8 @@ namespace Warren.Generated
             global::Warren.Runtime.WarrenRegistry.Register(global::Warren.Generated.Ns_LogLine_MessageDescriptor.Instance);
             global::Warren.Runtime.WarrenRegistry.Register(global::Warren.Generated.Ns_HelloReceiver_ConsumerRegistration.Descriptor);
             global::Warren.Runtime.WarrenRegistry.Register(global::Warren.Generated.Ns_KernelWatch_ConsumerRegistration.Descriptor);
+            global::Warren.Runtime.WarrenRegistry.Register(global::Warren.Generated.Ns_ICalculator_RpcDescriptor.Instance);
+            global::Warren.Runtime.WarrenRegistry.Register(global::Warren.Generated.Ns_IFibonacci_RpcDescriptor.Instance);
         }
     }
 }
