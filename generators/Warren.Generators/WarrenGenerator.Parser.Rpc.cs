@@ -15,9 +15,9 @@ public sealed partial class WarrenGenerator
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         /// <summary>
-        /// An <c>[RpcService]</c> interface whose every member is a valid <c>[RpcMethod]</c>; anything else (a property, an
-        /// unmarked or generic method, ref parameters, a wrong return type, two methods with one wire name, inherited
-        /// members) yields no model, so the proxy that is emitted always implements the whole interface.
+        /// An <c>[RpcService]</c> interface whose every abstract member is a valid <c>[RpcMethod]</c>; anything else (an
+        /// abstract property, an unmarked or generic method, ref parameters, a wrong return type, two methods with one wire
+        /// name, inherited members) yields no model, so the proxy that is emitted always implements the whole interface.
         /// </summary>
         public static RpcServiceSpec? ParseRpcService(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -42,6 +42,12 @@ public sealed partial class WarrenGenerator
             foreach (ISymbol member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // Constants, nested types, static members and members with a body need nothing from the proxy.
+                if (!member.IsAbstract && !HasRpcMethodAttribute(member))
+                {
+                    continue;
+                }
+
                 if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false } method || ParseRpcMethod(method) is not { } spec
                     || !wireNames.Add(spec.WireName))
                 {
@@ -79,6 +85,9 @@ public sealed partial class WarrenGenerator
             INamedTypeSymbol named => named.TypeArguments.All(IsSendable),
             _ => true,
         };
+
+        private static bool HasRpcMethodAttribute(ISymbol member) =>
+            member.GetAttributes().Any(a => MetadataName(a.AttributeClass) == KnownNames.RpcMethodAttribute);
 
         private static RpcMethodSpec? ParseRpcMethod(IMethodSymbol method)
         {

@@ -33,6 +33,32 @@ internal sealed class Chapter(Bus bus, CancellationToken stopping) : IAsyncDispo
         return recorder;
     }
 
+    /// <summary>Serves an RPC service; what the implementation prints goes to a new recorder.</summary>
+    public async Task<Recorder> ServeAsync<TService>(string name, Func<Action<string>, TService> create, ServeOptions? options = null)
+        where TService : class
+    {
+        var recorder = new Recorder(name);
+        _subscriptions.Add(await bus.ServeAsync(create(recorder.Write), options, stopping));
+        _consumers.Add(recorder);
+        return recorder;
+    }
+
+    /// <summary>A client proxy of an RPC service, with a timeout within the chapter's deadline.</summary>
+    public TService CreateClient<TService>()
+        where TService : class =>
+        bus.CreateClient<TService>(new RpcClientOptions { Timeout = Deadline });
+
+    /// <summary>A recorder for what the chapter itself prints, such as an RPC client's lines; reported like the consumers'.</summary>
+    public Recorder Record(string name)
+    {
+        var recorder = new Recorder(name);
+        _consumers.Add(recorder);
+        return recorder;
+    }
+
+    /// <summary>Fires when the tour is interrupted.</summary>
+    public CancellationToken Stopping => stopping;
+
     public async Task PublishAsync<TMessage>(TMessage message)
     {
         await bus.PublishAsync(message, cancellationToken: stopping);

@@ -21,6 +21,7 @@ internal static class Chapters
         ("4. Routing: direct exchange 'direct_logs', bound by severity", RoutingAsync),
         ("5. Topics: topic exchange 'topic_logs', '*' matches one word and '#' any", TopicsAsync),
         ("6. Headers: headers exchange 'shapes', x-match all or any", HeadersAsync),
+        ("7. RPC: a server answers fib(n) from queue 'rpc_queue', the client waits for the reply", RpcAsync),
     ];
 
     /// <summary>Runs every chapter, even after one failed; true when all passed.</summary>
@@ -139,6 +140,33 @@ internal static class Chapters
 
         static SubscribeOptions HeaderBinding(HeadersMatch match) =>
             new() { HeaderBindings = [HeadersBinding.FromPairs(match, "color", "blue", "size", "big")] };
+    }
+
+    private static async Task RpcAsync(Chapter chapter)
+    {
+        // Prefetch 1 as in the tutorial's rpc_server.py; the recorder gets the server's " [.] fib(n)" lines.
+        Recorder server = await chapter.ServeAsync<IFibonacci>("server", output => new FibonacciService(output), new ServeOptions { Prefetch = 1 });
+        IFibonacci fibonacci = chapter.CreateClient<IFibonacci>();
+        Recorder client = chapter.Record("client");
+        (int N, long Fib)[] calls = [(0, 0), (1, 1), (10, 55), (30, 832040)];
+        foreach ((int n, long expected) in calls)
+        {
+            client.Write($" [x] Requesting fib({n})");
+            try
+            {
+                long response = await fibonacci.FibAsync(n, chapter.Stopping);
+                client.Write($" [.] Got {response}");
+                chapter.Check($"fib({n}) to be {expected}, got {response}", response == expected);
+            }
+            catch (Exception ex) when (ex is TimeoutException or RpcException)
+            {
+                client.Write($" [!] {ex.Message}");
+                chapter.Check($"fib({n}) to be {expected}, got {ex.GetType().Name}", holds: false);
+            }
+        }
+
+        // One request at a time, so the server handled them in the order they were sent.
+        await chapter.ExpectAsync(server, [.. calls.Select(call => $" [.] fib({call.N})")]);
     }
 
     private static async Task<Recorder[]> StartWorkersAsync(Chapter chapter) =>

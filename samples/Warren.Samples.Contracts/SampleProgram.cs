@@ -53,10 +53,11 @@ public static class SampleProgram
 
     /// <summary>
     /// Failures that deserve one line on standard error rather than a stack trace: no broker, a refused login or
-    /// declaration, a connection or channel the broker closed.
+    /// declaration, a connection or channel the broker closed, an RPC call that failed on its server
+    /// (<see cref="RpcException"/>, a <see cref="WarrenException"/>) or that no server answered in time.
     /// </summary>
     public static bool IsBrokerFailure(Exception exception) =>
-        exception is BrokerUnavailableException or WarrenException or OperationInterruptedException;
+        exception is BrokerUnavailableException or WarrenException or OperationInterruptedException or TimeoutException;
 
     /// <summary>The words joined by spaces, or <paramref name="fallback"/> when there are none, as the tutorials'
     /// <c>' '.join(sys.argv[1:]) or "Hello World!"</c>.</summary>

@@ -9,7 +9,7 @@ namespace Warren.Samples;
 public static class TutorialTopology
 {
     /// <summary>The named queues.</summary>
-    public static IReadOnlyList<string> Queues { get; } = [Hello.QueueName, WorkItem.QueueName];
+    public static IReadOnlyList<string> Queues { get; } = [Hello.QueueName, WorkItem.QueueName, FibonacciService.QueueName];
 
     /// <summary>The exchanges.</summary>
     public static IReadOnlyList<string> Exchanges { get; } =

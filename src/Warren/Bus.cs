@@ -226,8 +226,8 @@ public sealed class Bus : IAsyncDisposable
     }
 
     /// <summary>
-    /// Declares everything the loaded Warren code knows: every message type's exchange or queue, and every consumer's
-    /// named queue with its bindings. Server-named queues are made when their subscriptions start.
+    /// Declares everything the loaded Warren code knows: every message type's exchange or queue, every consumer's named
+    /// queue with its bindings, and every RPC service queue. Server-named queues are made when their subscriptions start.
     /// </summary>
     public async Task DeclareTopologyAsync(CancellationToken cancellationToken = default)
     {
@@ -247,6 +247,11 @@ public sealed class Bus : IAsyncDisposable
             SubscriptionPlan plan = SubscriptionPlan.Create(consumer.Message, consumer, options: null);
             IChannel channel = await _topologyChannel.GetAsync(cancellationToken).ConfigureAwait(false);
             await DeclareQueueAndBindingsAsync(channel, consumer.Message, plan, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (RpcServiceDescriptor service in WarrenRegistry.RpcServices)
+        {
+            await EnsureQueueDeclaredAsync(service.Queue, service.Durable).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

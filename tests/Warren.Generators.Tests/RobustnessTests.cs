@@ -117,10 +117,7 @@ public sealed class RobustnessTests
         ["rpc service with an indexer"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); int this[int i] { get; } }""",
         ["rpc service with an event"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); event EventHandler Changed; }""",
         ["rpc service with an unmarked method"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); Task OtherAsync(); }""",
-        ["rpc service with a static method"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); static Task HelperAsync() => Task.CompletedTask; }""",
         ["rpc service with a static abstract rpc method"] = """[RpcService("q")] public interface I { [RpcMethod] static abstract Task RunAsync(); }""",
-        ["rpc service with a nested type"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); public sealed record Nested(int A); }""",
-        ["rpc service with an operator"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); static I operator +(I a, I b) => a; }""",
         ["rpc service inheriting an interface with members"] = """
             public interface IBase { Task PingAsync(); }
             [RpcService("q")] public interface I : IBase { [RpcMethod] Task RunAsync(); }

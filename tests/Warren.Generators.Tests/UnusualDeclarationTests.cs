@@ -62,6 +62,20 @@ public sealed class UnusualDeclarationTests
             public interface IMarker { }
             [RpcService("q")] public interface IService : IMarker { [RpcMethod] Task<int> GetAsync(int id); }
             """,
+        ["rpc service with a constant, a nested type, a static helper and a default method"] = """
+            [RpcService(IService.QueueName)]
+            public interface IService
+            {
+                const string QueueName = "svc";
+                sealed record Reply(int Value);
+                static int Twice(int x) => 2 * x;
+                Task<int> PingTwiceAsync() => Task.FromResult(Twice(1));
+                [RpcMethod] Task<Reply> GetAsync(int id);
+            }
+            """,
+        ["rpc service with a static method"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); static Task HelperAsync() => Task.CompletedTask; }""",
+        ["rpc service with a nested type"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); public sealed record Nested(int A); }""",
+        ["rpc service with an operator"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); static I operator +(I a, I b) => a; }""",
         ["rpc service declared internal"] = """[RpcService("q")] internal interface IService { [RpcMethod] Task<int> GetAsync(int id); }""",
         ["rpc service nested in an interface"] = """
             public interface IOuter { [RpcService("q")] public interface IInner { [RpcMethod] Task<int> GetAsync(int id); } }

@@ -303,4 +303,38 @@ public sealed class RpcTests
         await Assert.ThrowsAsync<TimeoutException>(() => client.ResetAsync());
         Assert.Equal(0, calculator.Resets);
     }
+
+    [Theory]
+    [InlineData(RpcReplyQueue.DirectReplyTo)]
+    [InlineData(RpcReplyQueue.Private)]
+    public async Task Calls_work_again_after_the_broker_restarts_with_either_kind_of_reply_queue(RpcReplyQueue replyQueue)
+    {
+        await using PrivateBroker broker = await PrivateBroker.StartAsync();
+        var options = new BusOptions { Uri = broker.Uri, ClientName = "rpc-recovery", NetworkRecoveryInterval = TimeSpan.FromMilliseconds(500) };
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using Bus bus = await Bus.ConnectAsync(options, patience.Token);
+        await using Subscription server = await bus.ServeAsync<ITestFibonacci>(new TestFibonacci());
+        ITestFibonacci client = bus.CreateClient<ITestFibonacci>(new RpcClientOptions { ReplyQueue = replyQueue, Timeout = TimeSpan.FromSeconds(3) });
+        Assert.Equal(55, await client.FibAsync(10));
+
+        broker.StopApp();
+        broker.StartApp();
+
+        // The client library recovers the connection, the server's consumer and the reply consumer; calls go through again.
+        long answer = 0;
+        await WorkQueueTests.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                answer = await client.FibAsync(11);
+                return true;
+            }
+            catch (Exception ex) when (ex is TimeoutException or WarrenException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30));
+        Assert.Equal(89, answer);
+        Assert.Equal(144, await client.FibAsync(12));
+    }
 }

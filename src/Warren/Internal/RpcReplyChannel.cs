@@ -140,9 +140,11 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
             string queue = RpcWire.DirectReplyTo;
             if (_mode == RpcReplyQueue.Private)
             {
-                QueueDeclareOk declared = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken)
+                // Named here, not by the server: after a connection recovery the client declares the queue again under the
+                // same name, so the reply-to of later requests still reaches this consumer.
+                queue = $"warren.rpc.reply.{Guid.NewGuid():N}";
+                await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken)
                     .ConfigureAwait(false);
-                queue = declared.QueueName;
             }
 
             // Direct reply-to needs auto-ack and the consumer registered before the first request goes out.

@@ -8,7 +8,7 @@ public enum RpcReplyQueue
     /// <summary>RabbitMQ's direct reply-to pseudo-queue (<c>amq.rabbitmq.reply-to</c>): no queue to declare, the fastest.</summary>
     DirectReplyTo = 0,
 
-    /// <summary>An exclusive, auto-delete, server-named queue of the connection, as the tutorial's client declares.</summary>
+    /// <summary>An exclusive, auto-delete queue of the connection, as the tutorial's client declares (named by Warren, so that it survives a connection recovery under the same name).</summary>
     Private = 1,
 }
 

@@ -14,6 +14,7 @@ public static class WarrenRegistry
     private static readonly object Gate = new();
     private static MessageDescriptor[] s_messages = [];
     private static ConsumerDescriptor[] s_consumers = [];
+    private static RpcServiceDescriptor[] s_services = [];
 
     /// <summary>Registers a message descriptor; called by generated module initializers.</summary>
     public static void Register<TMessage>(MessageDescriptor<TMessage> descriptor)
@@ -56,7 +57,13 @@ public static class WarrenRegistry
         ArgumentNullException.ThrowIfNull(descriptor);
         lock (Gate)
         {
-            RpcRegistry<TService>.Descriptor ??= descriptor;
+            if (RpcRegistry<TService>.Descriptor is not null)
+            {
+                return;
+            }
+
+            s_services = [.. s_services, descriptor];
+            RpcRegistry<TService>.Descriptor = descriptor;
         }
     }
 
@@ -65,6 +72,9 @@ public static class WarrenRegistry
 
     /// <summary>Every consumer registered so far, in registration order.</summary>
     public static IReadOnlyList<ConsumerDescriptor> Consumers => s_consumers;
+
+    /// <summary>Every RPC service registered so far, in registration order.</summary>
+    public static IReadOnlyList<RpcServiceDescriptor> RpcServices => s_services;
 
     internal static int MessageCount => s_messages.Length;
 
