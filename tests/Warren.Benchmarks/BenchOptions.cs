@@ -6,31 +6,52 @@ using System.Linq;
 namespace Warren.Benchmarks;
 
 /// <summary>The command line; see <see cref="Usage"/>.</summary>
-internal sealed record BenchOptions(int Messages, int Rounds, int WarmupMessages, bool Quick, IReadOnlySet<string> Only, Uri Uri, bool ProfileAllocations)
+internal sealed record BenchOptions(
+    int Messages, int Rounds, int WarmupMessages, bool Quick, IReadOnlySet<string> Only, Uri Uri, bool ProfileAllocations,
+    IReadOnlySet<string> Scenarios, int RpcCalls)
 {
     public const string Usage =
         """
         Usage: dotnet run -c Release --project tests/Warren.Benchmarks -- [options]
-          --messages N   messages per measurement (default 20000; 2000 with --quick)
+          --messages N   messages per messaging measurement (default 20000; 2000 with --quick)
           --rounds R     measured rounds of every implementation and scenario (default 3; 1 with --quick)
-          --warmup N     messages per warm-up run of each implementation and scenario (default N)
+          --warmup N     messages per warm-up run of each implementation and messaging scenario (default N)
+          --rpc-calls N  calls per RPC measurement with 16 callers; one caller makes a quarter as many
+                         (default 20000; 2000 with --quick); each RPC warm-up run makes as many
+          --scenarios LIST
+                         comma-separated subset of: publish, consume, rpc (default all)
+          --rpc-only     the same as --scenarios rpc
           --quick        a short smoke run
           --only LIST    comma-separated subset of: warren, raw, masstransit (the baseline is raw)
           --uri URI      the broker (default: WARREN_AMQP_URI, else amqp://guest:guest@localhost:5672/)
           --profile-allocations
                          afterwards, run each implementation once more (untimed) while sampling
-                         allocations, and print the types that make up its bytes per message
+                         allocations, and print the types that make up its bytes per message (or call)
         """;
 
     public static readonly string[] AllTargets = ["raw", "warren", "masstransit"];
+
+    /// <summary>Publish (confirmed), publish → consume, and RPC with 1 and with 16 callers.</summary>
+    public static readonly string[] AllScenarios = ["publish", "consume", "rpc"];
+
+    /// <summary>The messaging scenarios to run, in table order.</summary>
+    public IEnumerable<Scenario> MessagingScenarios => Enum.GetValues<Scenario>().Where(s => Scenarios.Contains(OptionName(s)));
+
+    public bool RunsMessaging => MessagingScenarios.Any();
+
+    public bool RunsRpc => Scenarios.Contains("rpc");
+
+    /// <summary>The calls per RPC measurement with <paramref name="callers"/> callers: a quarter of <see cref="RpcCalls"/> for one caller.</summary>
+    public int RpcCallsFor(int callers) => callers == 1 ? Math.Max(1, RpcCalls / 4) : RpcCalls;
 
     /// <summary>Parses the arguments; returns null (after printing why) when they are wrong or help was asked for.</summary>
     public static BenchOptions? Parse(string[] args)
     {
         bool quick = args.Contains("--quick");
         bool profile = false;
-        int? messages = null, rounds = null, warmup = null;
+        int? messages = null, rounds = null, warmup = null, rpcCalls = null;
         HashSet<string> only = [.. AllTargets];
+        HashSet<string> scenarios = [.. AllScenarios];
         Uri uri = new BusOptions().Uri;
 
         for (int i = 0; i < args.Length; i++)
@@ -52,13 +73,17 @@ internal sealed record BenchOptions(int Messages, int Rounds, int WarmupMessages
                 case "--warmup":
                     warmup = PositiveInt(arg, Value(args, ref i));
                     break;
+                case "--rpc-calls":
+                    rpcCalls = PositiveInt(arg, Value(args, ref i));
+                    break;
                 case "--only":
-                    only = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];
-                    if (only.Count == 0 || only.Except(AllTargets).Any())
-                    {
-                        throw new ArgumentException($"--only takes a comma-separated subset of {string.Join(", ", AllTargets)}.");
-                    }
-
+                    only = Subset(arg, Value(args, ref i), AllTargets);
+                    break;
+                case "--scenarios":
+                    scenarios = Subset(arg, Value(args, ref i), AllScenarios);
+                    break;
+                case "--rpc-only":
+                    scenarios = ["rpc"];
                     break;
                 case "--uri":
                     uri = new Uri(Value(args, ref i));
@@ -80,7 +105,24 @@ internal sealed record BenchOptions(int Messages, int Rounds, int WarmupMessages
             quick,
             only,
             uri,
-            profile);
+            profile,
+            scenarios,
+            rpcCalls ?? (quick ? 2_000 : 20_000));
+    }
+
+    private static string OptionName(Scenario scenario) => scenario switch
+    {
+        Scenario.Publish => "publish",
+        Scenario.EndToEnd => "consume",
+        _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null),
+    };
+
+    private static HashSet<string> Subset(string name, string value, string[] all)
+    {
+        HashSet<string> chosen = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];
+        return chosen.Count == 0 || chosen.Except(all).Any()
+            ? throw new ArgumentException($"{name} takes a comma-separated subset of {string.Join(", ", all)}.")
+            : chosen;
     }
 
     private static string Value(string[] args, ref int i) =>

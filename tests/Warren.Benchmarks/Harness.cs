@@ -114,14 +114,14 @@ internal static class Harness
     }
 
     // Read outside the allocation window: reading it allocates.
-    private static TimeSpan CpuTime()
+    public static TimeSpan CpuTime()
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime;
     }
 
     /// <summary>Leaves the previous run's garbage and the broker's deferred work (purged messages) out of the next timing.</summary>
-    private static async Task SettleAsync(CancellationToken cancellationToken)
+    public static async Task SettleAsync(CancellationToken cancellationToken)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

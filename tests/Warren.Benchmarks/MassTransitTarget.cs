@@ -98,7 +98,7 @@ internal sealed class MassTransitTarget(Uri uri) : IBenchTarget
         return new Endpoint(handle);
     }
 
-    private static (string User, string Password) Credentials(Uri uri)
+    public static (string User, string Password) Credentials(Uri uri)
     {
         string[] parts = uri.UserInfo.Split(':', 2);
         return parts.Length == 2

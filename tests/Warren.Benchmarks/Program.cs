@@ -14,7 +14,7 @@ namespace Warren.Benchmarks;
 
 /// <summary>
 /// Compares Warren with a hand-written RabbitMQ.Client program and with MassTransit on the same broker, in one run:
-/// confirmed publish throughput, and publish → consume throughput. See README.md beside this file.
+/// confirmed publish throughput, publish → consume throughput, and RPC latency and throughput. See README.md beside this file.
 /// </summary>
 internal static class Program
 {
@@ -65,19 +65,58 @@ internal static class Program
         WarnIfNotOptimized();
 
         await using BrokerAdmin admin = await BrokerAdmin.ConnectAsync(options.Uri, cancellationToken);
-        IBenchTarget[] targets = CreateTargets(options);
         const string baseline = RawClientTarget.DisplayName;
 
         Console.WriteLine($"Command: {command}");
         Console.WriteLine($"Broker: {admin.BrokerVersion} at {options.Uri.Host}:{(options.Uri.IsDefaultPort ? 5672 : options.Uri.Port)}");
         Console.WriteLine($"Runtime: {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores, " +
             $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC");
-        Console.WriteLine($"Messages: {options.Messages:N0} per measurement, {options.Rounds} round(s), warm-up {options.WarmupMessages:N0}; " +
-            $"{Harness.PublishWindow} publishes in flight, prefetch {Harness.Prefetch}; " +
-            $"JSON body {JsonSerializer.SerializeToUtf8Bytes(BenchMessages.Create(options.Messages - 1), new JsonSerializerOptions(JsonSerializerDefaults.Web)).Length} bytes " +
-            "(MassTransit wraps it in its envelope)");
+        if (options.RunsMessaging)
+        {
+            Console.WriteLine($"Messages: {options.Messages:N0} per measurement, {options.Rounds} round(s), warm-up {options.WarmupMessages:N0}; " +
+                $"{Harness.PublishWindow} publishes in flight, prefetch {Harness.Prefetch}; " +
+                $"JSON body {JsonSerializer.SerializeToUtf8Bytes(BenchMessages.Create(options.Messages - 1), new JsonSerializerOptions(JsonSerializerDefaults.Web)).Length} bytes " +
+                "(MassTransit wraps it in its envelope)");
+        }
+
+        if (options.RunsRpc)
+        {
+            Console.WriteLine($"RPC: fib({RpcHarness.Argument}) per call; " +
+                string.Join(", ", RpcHarness.CallerCounts.Select(c => $"{options.RpcCallsFor(c):N0} calls with {(c == 1 ? "1 caller" : $"{c} callers")}")) +
+                $" per measurement, {options.Rounds} round(s), warm-up as many; server prefetch {RpcHarness.ServerPrefetch}; " +
+                "non-persistent requests to a non-durable queue, no publisher confirms; replies by direct reply-to " +
+                "(MassTransit: its bus endpoint, a temporary queue)");
+        }
+
         Console.WriteLine();
 
+        List<Sample> samples = options.RunsMessaging ? await RunMessagingAsync(options, admin, cancellationToken) : [];
+        List<RpcSample> rpcSamples = options.RunsRpc ? await RunRpcAsync(options, admin, cancellationToken) : [];
+
+        Console.WriteLine();
+        if (samples.Count > 0)
+        {
+            // The first round ran the implementations in their given order.
+            Console.WriteLine(Report.Markdown(samples, [.. samples.Select(s => s.Target).Distinct()], baseline));
+        }
+
+        if (rpcSamples.Count > 0)
+        {
+            Console.WriteLine(Report.RpcMarkdown(rpcSamples, [.. rpcSamples.Select(s => s.Target).Distinct()], baseline));
+        }
+
+        Console.WriteLine($"Command: `{command}`");
+        foreach (string verdict in Report.Verdicts(samples, WarrenTarget.DisplayName, baseline).Concat(Report.RpcVerdicts(rpcSamples, WarrenTarget.DisplayName, baseline)))
+        {
+            Console.WriteLine(verdict);
+        }
+    }
+
+    /// <summary>The publish and publish → consume scenarios: warm-up, then the rounds, then the optional allocation profile.</summary>
+    private static async Task<List<Sample>> RunMessagingAsync(BenchOptions options, BrokerAdmin admin, CancellationToken cancellationToken)
+    {
+        IBenchTarget[] targets = CreateTargets(options);
+        Scenario[] scenarios = [.. options.MessagingScenarios];
         var samples = new List<Sample>();
         try
         {
@@ -89,7 +128,7 @@ internal static class Program
             // Warm-up: JIT, connection buffers, pools and the broker's queue processes; nothing of it is kept.
             foreach (IBenchTarget target in targets)
             {
-                foreach (Scenario scenario in Enum.GetValues<Scenario>())
+                foreach (Scenario scenario in scenarios)
                 {
                     await Harness.MeasureAsync(target, scenario, options.WarmupMessages, admin, cancellationToken);
                 }
@@ -98,11 +137,9 @@ internal static class Program
             Console.WriteLine("Warm-up done.");
             for (int round = 0; round < options.Rounds; round++)
             {
-                // Rotate the order so that no implementation always runs right after the same one.
-                IBenchTarget[] order = [.. targets.Skip(round % targets.Length), .. targets.Take(round % targets.Length)];
-                foreach (Scenario scenario in Enum.GetValues<Scenario>())
+                foreach (Scenario scenario in scenarios)
                 {
-                    foreach (IBenchTarget target in order)
+                    foreach (IBenchTarget target in Rotate(targets, round))
                     {
                         Sample sample = await Harness.MeasureAsync(target, scenario, options.Messages, admin, cancellationToken);
                         samples.Add(sample);
@@ -113,40 +150,94 @@ internal static class Program
 
             if (options.ProfileAllocations)
             {
-                await ProfileAllocationsAsync(targets, options, admin, cancellationToken);
+                await ProfileAllocationsAsync(targets, scenarios, options, admin, cancellationToken);
             }
         }
         finally
         {
             foreach (IBenchTarget target in targets)
             {
-                try
-                {
-                    await target.DisposeAsync();
-                    await target.DeleteTopologyAsync(admin);
-                }
-                catch (Exception ex)
-                {
-                    // Keep cleaning up the others; a failure of the run itself is already on its way out.
-                    Console.Error.WriteLine($"Cleaning up {target.Name} failed: {ex.Message}");
-                }
+                await CleanUpAsync(target.Name, target, target.DeleteTopologyAsync, admin);
             }
         }
 
-        Console.WriteLine();
-        Console.WriteLine(Report.Markdown(samples, [.. targets.Select(t => t.Name)], baseline));
-        Console.WriteLine($"Command: `{command}`");
-        foreach (string verdict in Report.Verdicts(samples, WarrenTarget.DisplayName, baseline))
+        return samples;
+    }
+
+    /// <summary>The RPC scenarios, 1 and 16 callers: warm-up, then the rounds, then the optional allocation profile.</summary>
+    private static async Task<List<RpcSample>> RunRpcAsync(BenchOptions options, BrokerAdmin admin, CancellationToken cancellationToken)
+    {
+        IRpcTarget[] targets = CreateRpcTargets(options);
+        var samples = new List<RpcSample>();
+        try
         {
-            Console.WriteLine(verdict);
+            foreach (IRpcTarget target in targets)
+            {
+                await target.StartAsync(cancellationToken);
+            }
+
+            // Warm-up at full size: JIT tiering, the clients' pools and the broker's queue and channel processes.
+            foreach (IRpcTarget target in targets)
+            {
+                foreach (int callers in RpcHarness.CallerCounts)
+                {
+                    await RpcHarness.MeasureAsync(target, callers, options.RpcCallsFor(callers), cancellationToken);
+                }
+            }
+
+            Console.WriteLine("RPC warm-up done.");
+            for (int round = 0; round < options.Rounds; round++)
+            {
+                foreach (int callers in RpcHarness.CallerCounts)
+                {
+                    foreach (IRpcTarget target in Rotate(targets, round))
+                    {
+                        RpcSample sample = await RpcHarness.MeasureAsync(target, callers, options.RpcCallsFor(callers), cancellationToken);
+                        samples.Add(sample);
+                        Console.WriteLine($"round {round + 1}/{options.Rounds}  {Report.RpcRow(sample)}");
+                    }
+                }
+            }
+
+            if (options.ProfileAllocations)
+            {
+                await ProfileRpcAllocationsAsync(targets, options, cancellationToken);
+            }
+        }
+        finally
+        {
+            foreach (IRpcTarget target in targets)
+            {
+                await CleanUpAsync(target.Name, target, target.DeleteTopologyAsync, admin);
+            }
+        }
+
+        return samples;
+    }
+
+    /// <summary>Rotates the order each round so that no implementation always runs right after the same one.</summary>
+    private static T[] Rotate<T>(T[] targets, int round) => [.. targets.Skip(round % targets.Length), .. targets.Take(round % targets.Length)];
+
+    private static async Task CleanUpAsync(string name, IAsyncDisposable target, Func<BrokerAdmin, Task> deleteTopology, BrokerAdmin admin)
+    {
+        try
+        {
+            await target.DisposeAsync();
+            await deleteTopology(admin);
+        }
+        catch (Exception ex)
+        {
+            // Keep cleaning up the others; a failure of the run itself is already on its way out.
+            Console.Error.WriteLine($"Cleaning up {name} failed: {ex.Message}");
         }
     }
 
     /// <summary>Extra runs, kept out of the table because sampling costs a little time, that show what each implementation allocates.</summary>
-    private static async Task ProfileAllocationsAsync(IBenchTarget[] targets, BenchOptions options, BrokerAdmin admin, CancellationToken cancellationToken)
+    private static async Task ProfileAllocationsAsync(
+        IBenchTarget[] targets, Scenario[] scenarios, BenchOptions options, BrokerAdmin admin, CancellationToken cancellationToken)
     {
         using var sampler = new AllocationSampler();
-        foreach (Scenario scenario in Enum.GetValues<Scenario>())
+        foreach (Scenario scenario in scenarios)
         {
             foreach (IBenchTarget target in targets)
             {
@@ -156,6 +247,24 @@ internal static class Program
                 foreach ((string type, long bytes) in sample.AllocationsByType.Take(15))
                 {
                     Console.WriteLine($"{(double)bytes / sample.Messages,8:N0} B/msg  {type}");
+                }
+            }
+        }
+    }
+
+    private static async Task ProfileRpcAllocationsAsync(IRpcTarget[] targets, BenchOptions options, CancellationToken cancellationToken)
+    {
+        using var sampler = new AllocationSampler();
+        foreach (int callers in RpcHarness.CallerCounts)
+        {
+            foreach (IRpcTarget target in targets)
+            {
+                RpcSample sample = await RpcHarness.MeasureAsync(target, callers, options.RpcCallsFor(callers), cancellationToken, sampler);
+                Console.WriteLine();
+                Console.WriteLine($"Allocations of {target.Name}, {Report.RpcTitle(callers)} (sampled; {sample.BytesPerCall:N0} B/call measured):");
+                foreach ((string type, long bytes) in sample.AllocationsByType.Take(15))
+                {
+                    Console.WriteLine($"{(double)bytes / sample.Calls,8:N0} B/call  {type}");
                 }
             }
         }
@@ -177,6 +286,28 @@ internal static class Program
         if (options.Only.Contains("masstransit"))
         {
             targets.Add(new MassTransitTarget(options.Uri));
+        }
+
+        return [.. targets];
+    }
+
+    /// <summary>The RPC implementations of the same <c>--only</c> selection, in the same order.</summary>
+    private static IRpcTarget[] CreateRpcTargets(BenchOptions options)
+    {
+        var targets = new List<IRpcTarget>();
+        if (options.Only.Contains("raw"))
+        {
+            targets.Add(new RawRpcTarget(options.Uri));
+        }
+
+        if (options.Only.Contains("warren"))
+        {
+            targets.Add(new WarrenRpcTarget(options.Uri));
+        }
+
+        if (options.Only.Contains("masstransit"))
+        {
+            targets.Add(new MassTransitRpcTarget(options.Uri));
         }
 
         return [.. targets];

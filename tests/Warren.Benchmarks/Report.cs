@@ -6,7 +6,7 @@ using System.Text;
 
 namespace Warren.Benchmarks;
 
-/// <summary>Turns the samples into the Markdown table the README shows.</summary>
+/// <summary>Turns the samples into the Markdown tables the README shows.</summary>
 internal static class Report
 {
     public static string ScenarioTitle(Scenario scenario) => scenario switch
@@ -63,6 +63,78 @@ internal static class Report
         $"{ScenarioTitle(sample.Scenario),-20} {sample.Target,-32} {sample.MessagesPerSecond,8:N0} msgs/s {sample.BytesPerMessage,7:N0} B/msg " +
         $"{sample.CpuMicrosecondsPerMessage,6:N1} µs CPU/msg {sample.Elapsed.TotalSeconds,6:0.00} s {sample.Gen0Collections,3} gen0 GCs");
 
+    public static string RpcTitle(int callers) => callers == 1 ? "RPC, 1 caller" : $"RPC, {callers} callers";
+
+    public static string RpcMarkdown(IReadOnlyList<RpcSample> samples, IReadOnlyList<string> targets, string baseline)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| Scenario | Implementation | p50 ms | p99 ms | p50 vs baseline | calls/s (median) | calls/s (min – max) | calls/s vs baseline " +
+            "| allocated B/call | B/call vs baseline | CPU µs/call | CPU vs baseline |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (int callers in RpcHarness.CallerCounts)
+        {
+            RpcSummary? reference = SummarizeRpc(samples, callers, baseline);
+            foreach (string target in targets)
+            {
+                if (SummarizeRpc(samples, callers, target) is not { } mine)
+                {
+                    continue;
+                }
+
+                string name = target == baseline ? $"{target} (baseline)" : target;
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {RpcTitle(callers)} | {name} | {mine.P50:0.000} | {mine.P99:0.000} | {Ratio(mine.P50, reference?.P50)} " +
+                    $"| {mine.Rate:N0} | {mine.MinRate:N0} – {mine.MaxRate:N0} | {Ratio(mine.Rate, reference?.Rate)} " +
+                    $"| {mine.Bytes:N0} | {Ratio(mine.Bytes, reference?.Bytes)} | {mine.Cpu:N1} | {Ratio(mine.Cpu, reference?.Cpu)} |");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Whether Warren met the RPC goal with each number of callers: p50 latency at most 1.1× the baseline's, at least
+    /// 0.9× its calls/s, and at most 1.5× its bytes per call.
+    /// </summary>
+    public static IEnumerable<string> RpcVerdicts(IReadOnlyList<RpcSample> samples, string warren, string baseline)
+    {
+        foreach (int callers in RpcHarness.CallerCounts)
+        {
+            if (SummarizeRpc(samples, callers, warren) is not { } mine || SummarizeRpc(samples, callers, baseline) is not { } reference)
+            {
+                continue;
+            }
+
+            double latency = mine.P50 / reference.P50;
+            double rate = mine.Rate / reference.Rate;
+            double bytes = mine.Bytes / reference.Bytes;
+            bool met = latency <= 1.1 && rate >= 0.9 && bytes <= 1.5;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{RpcTitle(callers)}: Warren at {latency:0.00}× the baseline's p50, {rate:0.00}× its calls/s and {bytes:0.00}× its B/call " +
+                $"— goal (≤ 1.10×, ≥ 0.90×, ≤ 1.50×) {(met ? "met" : "NOT met")}");
+        }
+    }
+
+    public static string RpcRow(RpcSample sample) => string.Create(CultureInfo.InvariantCulture,
+        $"{RpcTitle(sample.Callers),-20} {sample.Target,-32} {sample.CallsPerSecond,8:N0} calls/s p50 {sample.P50Milliseconds,6:0.000} ms " +
+        $"p99 {sample.P99Milliseconds,6:0.000} ms {sample.BytesPerCall,7:N0} B/call {sample.CpuMicrosecondsPerCall,6:N1} µs CPU/call " +
+        $"{sample.Elapsed.TotalSeconds,6:0.00} s {sample.Gen0Collections,3} gen0 GCs");
+
+    private static RpcSummary? SummarizeRpc(IReadOnlyList<RpcSample> samples, int callers, string target)
+    {
+        RpcSample[] mine = [.. samples.Where(s => s.Callers == callers && s.Target == target)];
+        return mine.Length == 0
+            ? null
+            : new RpcSummary(
+                Median(mine.Select(s => s.P50Milliseconds)),
+                Median(mine.Select(s => s.P99Milliseconds)),
+                Median(mine.Select(s => s.CallsPerSecond)),
+                mine.Min(s => s.CallsPerSecond),
+                mine.Max(s => s.CallsPerSecond),
+                Median(mine.Select(s => s.BytesPerCall)),
+                Median(mine.Select(s => s.CpuMicrosecondsPerCall)));
+    }
+
     private static Summary? Summarize(IReadOnlyList<Sample> samples, Scenario scenario, string target)
     {
         Sample[] mine = [.. samples.Where(s => s.Scenario == scenario && s.Target == target)];
@@ -88,4 +160,7 @@ internal static class Report
 
     /// <summary>The medians (and the rate's range) of one implementation's samples in one scenario.</summary>
     private sealed record Summary(double Rate, double MinRate, double MaxRate, double Bytes, double Cpu);
+
+    /// <summary>The medians across rounds of one RPC implementation's per-round p50 and p99, rate, bytes and CPU (and the rate's range).</summary>
+    private sealed record RpcSummary(double P50, double P99, double Rate, double MinRate, double MaxRate, double Bytes, double Cpu);
 }

@@ -39,7 +39,12 @@ internal sealed class WarrenTarget(Uri uri) : IBenchTarget
             new SubscribeOptions { Prefetch = Harness.Prefetch },
             cancellationToken);
 
-    public async Task DeleteTopologyAsync(BrokerAdmin admin) => await admin.DeleteQueueAsync(QueueName);
+    public async Task DeleteTopologyAsync(BrokerAdmin admin)
+    {
+        await admin.DeleteQueueAsync(QueueName);
+        // DeclareTopologyAsync declares every RPC service queue the loaded code knows as well.
+        await admin.DeleteQueueAsync(WarrenRpcTarget.QueueName);
+    }
 
     public async ValueTask DisposeAsync()
     {
