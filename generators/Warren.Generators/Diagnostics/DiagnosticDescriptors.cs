@@ -1,0 +1,82 @@
+using Microsoft.CodeAnalysis;
+
+namespace Warren.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic Warren reports, in one place. IDs are stable and tracked in AnalyzerReleases.*.md; each links to its
+/// section of docs/diagnostics.md.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Warren";
+    private const string HelpLinkBase = "https://github.com/warren-messaging/warren/blob/main/docs/diagnostics.md#";
+
+    /// <summary>A routing-key template names a property that does not exist or is not readable.</summary>
+    public static readonly DiagnosticDescriptor RoutingKeyPropertyNotFound = Create(
+        "WARREN001", DiagnosticSeverity.Error,
+        "Routing-key template names a missing property",
+        "The routing-key template '{0}' names '{1}', which is not a readable property of '{2}'");
+
+    /// <summary>A routing or binding key AMQP or the exchange cannot use.</summary>
+    public static readonly DiagnosticDescriptor InvalidRoutingKey = Create(
+        "WARREN002", DiagnosticSeverity.Error,
+        "Invalid routing or binding key",
+        "The key '{0}' is invalid: {1}");
+
+    /// <summary>Two declarations of one exchange disagree.</summary>
+    public static readonly DiagnosticDescriptor ExchangeDeclarationConflict = Create(
+        "WARREN003", DiagnosticSeverity.Error,
+        "Conflicting exchange declarations",
+        "Exchange '{0}' is declared here as {1} but as {2} by '{3}'; RabbitMQ refuses the second declaration with PRECONDITION_FAILED");
+
+    /// <summary>Two declarations of one queue disagree.</summary>
+    public static readonly DiagnosticDescriptor QueueDeclarationConflict = Create(
+        "WARREN004", DiagnosticSeverity.Error,
+        "Conflicting queue declarations",
+        "Queue '{0}' is declared here as {1} but as {2} by '{3}'; RabbitMQ refuses the second declaration with PRECONDITION_FAILED");
+
+    /// <summary>A consumer's message has no routing attribute, or the consumer has bindings its exchange ignores.</summary>
+    public static readonly DiagnosticDescriptor ConsumerBindingMismatch = Create(
+        "WARREN005", DiagnosticSeverity.Error,
+        "Consumer cannot receive its message as declared",
+        "{0}");
+
+    /// <summary>An [RpcMethod] signature the proxy cannot implement.</summary>
+    public static readonly DiagnosticDescriptor InvalidRpcMethod = Create(
+        "WARREN006", DiagnosticSeverity.Error,
+        "Invalid RPC method",
+        "RPC method '{0}' {1}");
+
+    /// <summary>Two RPC methods share a wire name, or [RpcMethod] without [RpcService].</summary>
+    public static readonly DiagnosticDescriptor InvalidRpcService = Create(
+        "WARREN007", DiagnosticSeverity.Error,
+        "Invalid RPC service",
+        "{0}");
+
+    /// <summary>A type System.Text.Json cannot serialize.</summary>
+    public static readonly DiagnosticDescriptor NotSerializable = Create(
+        "WARREN008", DiagnosticSeverity.Error,
+        "Type cannot be serialized as JSON",
+        "'{0}' cannot be serialized by System.Text.Json: {1}");
+
+    /// <summary>A message type not covered by the project's JsonSerializerContext while trimming or NativeAOT is on.</summary>
+    public static readonly DiagnosticDescriptor NotInJsonContext = Create(
+        "WARREN009", DiagnosticSeverity.Warning,
+        "Type is not in the JsonSerializerContext",
+        "'{0}' is not covered by a JsonSerializerContext of this project, which is trimmed or NativeAOT: add [JsonSerializable(typeof({0}))] to {1}");
+
+    /// <summary>[Durable] where it cannot take effect.</summary>
+    public static readonly DiagnosticDescriptor DurableIneffective = Create(
+        "WARREN010", DiagnosticSeverity.Warning,
+        "[Durable] has no effect here",
+        "{0}");
+
+    /// <summary>A consumer class the generated code cannot use.</summary>
+    public static readonly DiagnosticDescriptor InvalidConsumerClass = Create(
+        "WARREN011", DiagnosticSeverity.Error,
+        "Invalid consumer class",
+        "Consumer '{0}' {1}");
+
+    private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat) =>
+        new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
+}
