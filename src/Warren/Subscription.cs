@@ -95,19 +95,7 @@ public sealed class Subscription : IAsyncDisposable
             await DrainAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
 
-        try
-        {
-            if (_channel.IsOpen)
-            {
-                await _channel.CloseAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or OperationCanceledException)
-        {
-            // Closing a channel that is already closed is not an error.
-        }
-
-        await _channel.DisposeAsync().ConfigureAwait(false);
+        await ChannelClosing.CloseAndDisposeAsync(_channel).ConfigureAwait(false);
         _handlers.Dispose();
         _bus.Forget(this);
     }

@@ -65,18 +65,6 @@ internal sealed class ChannelSlot : IAsyncDisposable
             return;
         }
 
-        try
-        {
-            if (channel.IsOpen)
-            {
-                await channel.CloseAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or OperationCanceledException or ObjectDisposedException)
-        {
-            // Closing a channel the broker already closed is not an error.
-        }
-
-        await channel.DisposeAsync().ConfigureAwait(false);
+        await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
     }
 }

@@ -267,18 +267,6 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
             return;
         }
 
-        try
-        {
-            if (channel.IsOpen)
-            {
-                await channel.CloseAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or OperationCanceledException)
-        {
-            // Already closed by the broker or the network.
-        }
-
-        await channel.DisposeAsync().ConfigureAwait(false);
+        await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
     }
 }

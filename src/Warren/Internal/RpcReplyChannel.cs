@@ -210,19 +210,7 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
             return;
         }
 
-        try
-        {
-            if (channel.IsOpen)
-            {
-                await channel.CloseAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or OperationCanceledException)
-        {
-            // Already closed by the broker or the network.
-        }
-
-        await channel.DisposeAsync().ConfigureAwait(false);
+        await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
     }
 
     /// <summary>Cancels one waiting call; allocated only for calls whose token can be cancelled.</summary>
