@@ -42,8 +42,9 @@ public sealed partial class WarrenGenerator
             foreach (ISymbol member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                // Constants, nested types, static members and members with a body need nothing from the proxy.
-                if (!member.IsAbstract && !HasRpcMethodAttribute(member))
+                // Constants, nested types, static members and members with a body need nothing from the proxy. (A nested
+                // interface or abstract class is IsAbstract too, yet the proxy has nothing to implement for it.)
+                if (member is INamedTypeSymbol || (!member.IsAbstract && !HasRpcMethodAttribute(member)))
                 {
                     continue;
                 }

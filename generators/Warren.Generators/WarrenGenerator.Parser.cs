@@ -110,7 +110,8 @@ public sealed partial class WarrenGenerator
                 }
                 else if (attributeName == KnownNames.BindHeadersAttribute && attribute.ConstructorArguments.Length == 2
                     && attribute.ConstructorArguments[0].Value is int match
-                    && attribute.ConstructorArguments[1].Kind == TypedConstantKind.Array)
+                    && attribute.ConstructorArguments[1].Kind == TypedConstantKind.Array
+                    && !attribute.ConstructorArguments[1].IsNull)
                 {
                     EquatableArray<string> pairs = attribute.ConstructorArguments[1].Values
                         .Select(v => v.Value as string ?? string.Empty)

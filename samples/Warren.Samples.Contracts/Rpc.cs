@@ -11,10 +11,6 @@ namespace Warren.Samples;
 /// On the wire the request body is the bare number (<c>30</c>) and the reply the bare result (<c>832040</c>), as the
 /// tutorial's <c>str(n)</c> and <c>str(fib(n))</c>, so the tutorial's Python client and server work with it too.
 /// </summary>
-/// <remarks>
-/// The queue name lives on <see cref="FibonacciService"/>: Warren's generator emits nothing for an [RpcService]
-/// interface that has any member besides its [RpcMethod] methods, a constant included.
-/// </remarks>
 [RpcService(FibonacciService.QueueName)]
 public interface IFibonacci
 {

@@ -11,17 +11,17 @@ internal static class DiagnosticDescriptors
     private const string Category = "Warren";
     private const string HelpLinkBase = "https://github.com/warren-messaging/warren/blob/main/docs/diagnostics.md#";
 
-    /// <summary>A routing-key template names a property that does not exist or is not readable.</summary>
+    /// <summary>A routing-key template names a property that does not exist or is not readable, or leaves a brace open.</summary>
     public static readonly DiagnosticDescriptor RoutingKeyPropertyNotFound = Create(
         "WARREN001", DiagnosticSeverity.Error,
         "Routing-key template names a missing property",
-        "The routing-key template '{0}' names '{1}', which is not a readable property of '{2}'");
+        "The routing-key template '{0}' {1}");
 
     /// <summary>A routing or binding key AMQP or the exchange cannot use.</summary>
     public static readonly DiagnosticDescriptor InvalidRoutingKey = Create(
         "WARREN002", DiagnosticSeverity.Error,
         "Invalid routing or binding key",
-        "The key '{0}' is invalid: {1}");
+        "The {0} is invalid: {1}");
 
     /// <summary>Two declarations of one exchange disagree.</summary>
     public static readonly DiagnosticDescriptor ExchangeDeclarationConflict = Create(
@@ -33,7 +33,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor QueueDeclarationConflict = Create(
         "WARREN004", DiagnosticSeverity.Error,
         "Conflicting queue declarations",
-        "Queue '{0}' is declared here as {1} but as {2} by '{3}'; RabbitMQ refuses the second declaration with PRECONDITION_FAILED");
+        "Queue '{0}' {1}");
 
     /// <summary>A consumer's message has no routing attribute, or the consumer has bindings its exchange ignores.</summary>
     public static readonly DiagnosticDescriptor ConsumerBindingMismatch = Create(

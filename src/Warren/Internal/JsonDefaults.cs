@@ -13,9 +13,11 @@ internal static class JsonDefaults
     public static JsonSerializerOptions Resolve(JsonSerializerOptions? configured)
     {
         JsonSerializerOptions options = configured ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        if (options.TypeInfoResolver is null && !options.IsReadOnly && JsonSerializer.IsReflectionEnabledByDefault)
+        if (options.TypeInfoResolver is null && !options.IsReadOnly)
         {
-            options.TypeInfoResolver = CreateReflectionResolver();
+            // Without reflection (trimmed, NativeAOT) a resolver that knows nothing still lets the bus start: messages use
+            // the JsonSerializerContext the generator found for them, and anything else fails where it is used, naming the type.
+            options.TypeInfoResolver = JsonSerializer.IsReflectionEnabledByDefault ? CreateReflectionResolver() : JsonTypeInfoResolver.Combine();
         }
 
         options.MakeReadOnly();

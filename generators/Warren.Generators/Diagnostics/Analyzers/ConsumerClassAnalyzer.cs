@@ -1,0 +1,162 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Warren.Generators.Diagnostics.Analyzers;
+
+/// <summary>
+/// WARREN011: a <c>[Consumer]</c> class the generated code cannot use. The generator emits nothing for such a class (or,
+/// for one implementing <c>IConsumer&lt;T&gt;</c> twice, consumes only the first message), so without this diagnostic the
+/// mistake would surface as a MessageNotRegisteredException when subscribing.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ConsumerClassAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.InvalidConsumerClass);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (WarrenSymbols.Create(start.Compilation) is { } symbols)
+            {
+                start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, symbols), SymbolKind.NamedType);
+            }
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, WarrenSymbols symbols)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (WarrenSymbols.Find(type, symbols.ConsumerAttribute) is not { } consumer || WhyUnusable(type, symbols) is not { } problem)
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.InvalidConsumerClass,
+            AttributeLocations.OfDeclaringIdentifier(consumer, type, context.CancellationToken),
+            type.Name,
+            problem));
+    }
+
+    /// <summary>Why the generated code cannot use <paramref name="type"/> as a consumer, or null; the first problem found.</summary>
+    private static string? WhyUnusable(INamedTypeSymbol type, WarrenSymbols symbols)
+    {
+        if (type.TypeKind != TypeKind.Class)
+        {
+            string kind = type.TypeKind switch
+            {
+                TypeKind.Struct => type.IsRecord ? "a record struct" : "a struct",
+                TypeKind.Interface => "an interface",
+                TypeKind.Enum => "an enum",
+                TypeKind.Delegate => "a delegate",
+                _ => "not a class",
+            };
+            return $"is {kind}; a consumer must be a class (the runtime holds consumers by reference). Declare it as a class";
+        }
+
+        if (type.IsStatic)
+        {
+            return "is static, so it can neither implement IConsumer<T> nor be instantiated. Make it an ordinary class";
+        }
+
+        if (type.IsAbstract)
+        {
+            return "is abstract, so no instance of it can be passed to SubscribeAsync, and Warren generates nothing for it. Make it concrete, or move [Consumer] to the concrete classes that derive from it";
+        }
+
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.Arity > 0)
+            {
+                return SymbolEqualityComparer.Default.Equals(current, type)
+                    ? "is generic; Warren generates descriptors for closed types only. Declare a non-generic class (it may derive from a generic base)"
+                    : $"is nested in the generic type '{current.Name}'; Warren generates descriptors for closed types only. Move it out of '{current.Name}'";
+            }
+
+            if (current.IsFileLocal)
+            {
+                return $"is {(SymbolEqualityComparer.Default.Equals(current, type) ? "file-local" : $"nested in the file-local type '{current.Name}'")}, so the generated code, in another file, cannot name it. Make it internal or public";
+            }
+
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+            {
+                string accessibility = current.DeclaredAccessibility switch
+                {
+                    Accessibility.Private => "private",
+                    Accessibility.Protected => "protected",
+                    Accessibility.ProtectedAndInternal => "private protected",
+                    _ => "not accessible",
+                };
+                return SymbolEqualityComparer.Default.Equals(current, type)
+                    ? $"is {accessibility}, so the generated code, at namespace level, cannot name it. Make it internal or public"
+                    : $"is nested in the {accessibility} type '{current.Name}', so the generated code, at namespace level, cannot name it. Make '{current.Name}' internal or public";
+            }
+        }
+
+        ImmutableArray<ITypeSymbol> messages = symbols.ConsumedMessages(type);
+        if (messages.IsEmpty)
+        {
+            return "does not implement IConsumer<TMessage>, so there is no message for it to handle. Implement IConsumer<TMessage> for the message it consumes";
+        }
+
+        for (int i = 1; i < messages.Length; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(messages[i], messages[j]))
+                {
+                    string first = messages[j].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+                    string second = messages[i].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+                    return $"implements IConsumer<T> more than once ('{first}' and '{second}'); a consumer has one queue and one message type, and Warren would consume only '{first}'. Write one consumer class per message";
+                }
+            }
+        }
+
+        if (!HasCallableConstructor(type))
+        {
+            return "has only private constructors and no static member that returns it, so nothing outside the class can create the instance SubscribeAsync takes. Make a constructor internal or public";
+        }
+
+        return null;
+    }
+
+    /// <summary>True unless every instance constructor is private and no non-private static member returns the type (a factory).</summary>
+    private static bool HasCallableConstructor(INamedTypeSymbol type)
+    {
+        foreach (IMethodSymbol constructor in type.InstanceConstructors)
+        {
+            if (constructor.DeclaredAccessibility != Accessibility.Private)
+            {
+                return true;
+            }
+        }
+
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (!member.IsStatic || member.DeclaredAccessibility == Accessibility.Private)
+            {
+                continue;
+            }
+
+            ITypeSymbol? returned = member switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.Ordinary } method => method.ReturnType,
+                IPropertySymbol property => property.Type,
+                IFieldSymbol field => field.Type,
+                _ => null,
+            };
+            if (SymbolEqualityComparer.Default.Equals(returned, type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

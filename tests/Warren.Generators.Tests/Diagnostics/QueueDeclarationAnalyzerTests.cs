@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Warren.Generators.Diagnostics.Analyzers;
+using Xunit;
+using static Warren.Generators.Tests.Diagnostics.AnalyzerHarness;
+
+namespace Warren.Generators.Tests.Diagnostics;
+
+/// <summary>WARREN004: two declarations of one queue disagree, or one queue serves two purposes.</summary>
+public sealed class QueueDeclarationAnalyzerTests
+{
+    private static readonly QueueDeclarationAnalyzer Analyzer = new();
+
+    private const string Handler = "public ValueTask HandleAsync(Event message, MessageContext context, CancellationToken cancellationToken) => default;";
+
+    [Fact]
+    public Task Readme_examples_are_silent() => AssertSilentAsync(Analyzer, ContractSamples.Readme);
+
+    [Theory]
+    // Competing consumers: two classes on one durable named queue for one message.
+    [InlineData($$"""
+        [Fanout("events")] public sealed record Event(string Text);
+        [Consumer(Queue = "audit"), Durable] public sealed class A : IConsumer<Event> { {{Handler}} }
+        [Durable, Consumer(Queue = "audit")] public sealed class B : IConsumer<Event> { {{Handler}} }
+        """)]
+    // A consumer of a [Queue] message consumes the message's queue: its own name is never declared (WARREN010's concern).
+    [InlineData($$"""
+        [Queue("work"), Durable] public sealed record Event(string Text);
+        [Consumer(Queue = "other")] public sealed class A : IConsumer<Event> { {{Handler}} }
+        [Queue("other"), Durable] public sealed record Other(string Text);
+        """)]
+    // Server-named consumer queues have no name to conflict on.
+    [InlineData($$"""
+        [Fanout("events")] public sealed record Event(string Text);
+        [Consumer] public sealed class A : IConsumer<Event> { {{Handler}} }
+        [Queue("q")] public sealed record Other(string Text);
+        """)]
+    // Exchanges and queues are separate namespaces in RabbitMQ.
+    [InlineData("""
+        [Fanout("q")] public sealed record Event(string Text);
+        [Queue("q"), Durable] public sealed record Other(string Text);
+        [RpcService("r")] public interface IService { [RpcMethod] Task RunAsync(); }
+        [Direct("r")] public sealed record Third(string Text);
+        """)]
+    public Task Agreeing_or_unrelated_queues_are_silent(string source) => AssertSilentAsync(Analyzer, source);
+
+    [Fact]
+    public async Task Consumer_queue_durability_conflict_is_reported_at_the_queue_argument()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"audit\"", $$"""
+            [Fanout("events")] public sealed record Event(string Text);
+
+            [Consumer(Queue = "audit"), Durable] public sealed class AuditA : IConsumer<Event> { {{Handler}} }
+            [Consumer(Prefetch = 1, Queue = "audit")] public sealed class AuditB : IConsumer<Event> { {{Handler}} }
+            """);
+
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(
+            "Queue 'audit' is declared here as non-durable but as durable by 'AuditA'; RabbitMQ refuses the second declaration with PRECONDITION_FAILED",
+            diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public async Task Two_message_types_on_one_queue_are_reported_with_their_durability_conflict()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "Queues.Tasks", """
+            public static class Queues { public const string Tasks = "task_queue"; }
+            [Queue("task_queue"), Durable] public sealed record Event(string Text);
+            [Queue(Queues.Tasks)] public sealed record Event2(string Text);
+            """);
+
+        Assert.Equal(
+            "Queue 'task_queue' is the queue of [Queue] message 'Event2' but also the queue of [Queue] message 'Event': each would get the other's messages, "
+            + "which a consumer rejects as another type's and an RPC server answers as an unknown method; give each its own queue "
+            + "(they also disagree on durability, non-durable here and durable there, so RabbitMQ refuses the second declaration with PRECONDITION_FAILED)",
+            diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public async Task Two_rpc_services_on_one_queue_are_reported()
+    {
+        ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(Analyzer, """
+            [RpcService("rpc"), Durable] public interface IOne { [RpcMethod] Task RunAsync(); }
+            [RpcService("rpc")] public interface ITwo { [RpcMethod] Task RunAsync(); }
+            """);
+
+        Diagnostic diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("\"rpc\"", LocatedText(diagnostic));
+        Assert.Contains("is the request queue of RPC service 'ITwo' but also the request queue of RPC service 'IOne'", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Consumer_queue_equal_to_a_message_queue_is_reported_at_the_consumer()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"hello\"", $$"""
+            [Queue("hello")] public sealed record Hello(string Text);
+            [Fanout("events")] public sealed record Event(string Text);
+            [Consumer(Queue = "hello")] public sealed class EventSink : IConsumer<Event> { {{Handler}} }
+            """);
+
+        Assert.Equal(
+            "Queue 'hello' is the named queue of consumer 'EventSink' for 'Event' but also the queue of [Queue] message 'Hello': each would get the other's messages, "
+            + "which a consumer rejects as another type's and an RPC server answers as an unknown method; give each its own queue",
+            diagnostic.GetMessage());
+        Assert.Contains("Consumer(Queue = \"hello\")", diagnostic.Location.SourceTree!.GetText().Lines[diagnostic.Location.GetLineSpan().StartLinePosition.Line].ToString(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Consumer_queue_equal_to_an_rpc_queue_is_reported_at_the_consumer()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "Names.Rpc", $$"""
+            public static class Names { public const string Rpc = "rpc_queue"; }
+            [RpcService("rpc_queue")] public interface IFibonacci { [RpcMethod] Task<long> FibAsync(int n); }
+            [Topic("events")] public sealed record Event(string Text);
+            [Consumer(Queue = Names.Rpc)] public sealed class EventSink : IConsumer<Event> { {{Handler}} }
+            """);
+
+        Assert.Contains("is the named queue of consumer 'EventSink' for 'Event' but also the request queue of RPC service 'IFibonacci'", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rpc_queue_equal_to_a_message_queue_is_reported_at_the_service()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "Names.Jobs", """
+            public static class Names { public const string Jobs = "jobs"; }
+            [Queue("jobs"), Durable] public sealed record Job(string Text);
+            [RpcService(Names.Jobs), Durable] public interface IJobs { [RpcMethod] Task RunAsync(); }
+            """);
+
+        Assert.Contains("is the request queue of RPC service 'IJobs' but also the queue of [Queue] message 'Job'", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Consumers_of_different_messages_on_one_named_queue_are_reported()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"shared\"", """
+            [Fanout("a")] public sealed record A(string Text);
+            [Fanout("b")] public sealed record B(string Text);
+            [Consumer(Queue = "shared")] public sealed class SinkA : IConsumer<A> { public ValueTask HandleAsync(A message, MessageContext context, CancellationToken cancellationToken) => default; }
+            [Consumer(Queue = "shared")] public sealed class SinkB : IConsumer<B> { public ValueTask HandleAsync(B message, MessageContext context, CancellationToken cancellationToken) => default; }
+            """);
+
+        Assert.Contains("is the named queue of consumer 'SinkB' for 'B' but also the named queue of consumer 'SinkA' for 'A'", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+}
