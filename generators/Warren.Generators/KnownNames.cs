@@ -1,6 +1,6 @@
 namespace Warren.Generators;
 
-/// <summary>Metadata names the generator looks for, in one place.</summary>
+/// <summary>Metadata names the generator and the analyzers look for, in one place.</summary>
 internal static class KnownNames
 {
     public const string QueueAttribute = "Warren.QueueAttribute";
@@ -23,6 +23,11 @@ internal static class KnownNames
     public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";
     public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
     public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
+    public const string JsonDerivedTypeAttribute = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
+    public const string JsonPolymorphicAttribute = "System.Text.Json.Serialization.JsonPolymorphicAttribute";
+    public const string JsonConverterAttribute = "System.Text.Json.Serialization.JsonConverterAttribute";
+    public const string MemberInfo = "System.Reflection.MemberInfo";
+    public const string Delegate = "System.Delegate";
 }
 
 /// <summary>The names of the pipeline's steps, which tests use to check that unrelated edits leave them cached.</summary>

@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Common;
 using Warren.Generators.Model;
+using static Warren.Generators.ContractRules;
 
 namespace Warren.Generators;
 
@@ -26,8 +27,7 @@ public sealed partial class WarrenGenerator
                 return null;
             }
 
-            AttributeData attribute = context.Attributes[0];
-            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string { Length: > 0 } queue)
+            if (NameArgument(context.Attributes[0]) is not { } queue)
             {
                 return null;
             }
@@ -63,7 +63,7 @@ public sealed partial class WarrenGenerator
                 return null;
             }
 
-            string fullName = MetadataName(type)!;
+            string fullName = FullName(type);
             return new RpcServiceSpec(
                 TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 ServiceType: fullName,
@@ -73,19 +73,6 @@ public sealed partial class WarrenGenerator
                 Durable: HasAttribute(type, KnownNames.DurableAttribute),
                 Methods: methods.ToEquatableArray());
         }
-
-        /// <summary>
-        /// A type that can travel as JSON and be named in generated code: no error types anywhere inside it (half-typed
-        /// code), no ref structs or pointers.
-        /// </summary>
-        private static bool IsSendable(ITypeSymbol type) => type switch
-        {
-            { TypeKind: TypeKind.Error or TypeKind.Pointer or TypeKind.FunctionPointer } => false,
-            { IsRefLikeType: true } => false,
-            IArrayTypeSymbol array => IsSendable(array.ElementType),
-            INamedTypeSymbol named => named.TypeArguments.All(IsSendable),
-            _ => true,
-        };
 
         private static bool HasRpcMethodAttribute(ISymbol member) =>
             member.GetAttributes().Any(a => MetadataName(a.AttributeClass) == KnownNames.RpcMethodAttribute);
@@ -100,15 +87,7 @@ public sealed partial class WarrenGenerator
                 return null;
             }
 
-            (RpcReturnKind Kind, ITypeSymbol? Result)? returns = MetadataName(returnType.OriginalDefinition) switch
-            {
-                KnownNames.Task => (RpcReturnKind.Task, null),
-                KnownNames.ValueTask => (RpcReturnKind.ValueTask, null),
-                KnownNames.TaskOfT => (RpcReturnKind.TaskOfT, returnType.TypeArguments[0]),
-                KnownNames.ValueTaskOfT => (RpcReturnKind.ValueTaskOfT, returnType.TypeArguments[0]),
-                _ => null,
-            };
-            if (returns is null)
+            if (RpcReturnKindOf(returnType, out ITypeSymbol? result) is not { } returnKind)
             {
                 return null;
             }
@@ -123,7 +102,7 @@ public sealed partial class WarrenGenerator
                     return null;
                 }
 
-                if (parameter.Type is INamedTypeSymbol named && MetadataName(named) == KnownNames.CancellationToken)
+                if (IsCancellationToken(parameter.Type))
                 {
                     if (i != method.Parameters.Length - 1)
                     {
@@ -137,17 +116,12 @@ public sealed partial class WarrenGenerator
                 parameters.Add(new RpcParameterSpec(parameter.Name, parameter.Type.ToDisplayString(TypeNameFormat)));
             }
 
-            string wireName = rpcMethod.ConstructorArguments.Length == 1 && rpcMethod.ConstructorArguments[0].Value is string { Length: > 0 } named2
-                ? named2
-                : method.Name.EndsWith("Async", System.StringComparison.Ordinal) && method.Name.Length > "Async".Length
-                    ? method.Name.Substring(0, method.Name.Length - "Async".Length)
-                    : method.Name;
             return new RpcMethodSpec(
                 Name: method.Name,
-                WireName: wireName,
-                ReturnKind: returns.Value.Kind,
+                WireName: WireName(method, rpcMethod),
+                ReturnKind: returnKind,
                 ReturnTypeName: returnType.ToDisplayString(TypeNameFormat),
-                ResultTypeName: returns.Value.Result?.ToDisplayString(TypeNameFormat),
+                ResultTypeName: result?.ToDisplayString(TypeNameFormat),
                 Parameters: parameters.ToEquatableArray(),
                 CancellationTokenName: cancellationToken);
         }

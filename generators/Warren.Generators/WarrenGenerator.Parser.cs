@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Common;
 using Warren.Generators.Model;
+using static Warren.Generators.ContractRules;
 
 namespace Warren.Generators;
 
@@ -16,10 +17,9 @@ public sealed partial class WarrenGenerator
     /// </summary>
     internal static partial class Parser
     {
-        private static readonly string[] RoutingAttributes =
-        [
-            KnownNames.QueueAttribute, KnownNames.FanoutAttribute, KnownNames.DirectAttribute, KnownNames.TopicAttribute, KnownNames.HeadersAttribute,
-        ];
+        // The generator knows Warren's attributes by metadata name, as ForAttributeWithMetadataName finds them.
+        private static readonly System.Func<INamedTypeSymbol?, ExchangeKindSpec?> RoutingKindByName =
+            static attributeClass => RoutingKindOf(MetadataName(attributeClass));
 
         public static MessageSpec? ParseMessage(GeneratorAttributeSyntaxContext context, ExchangeKindSpec kind, CancellationToken cancellationToken)
         {
@@ -28,16 +28,14 @@ public sealed partial class WarrenGenerator
                 return null;
             }
 
-            // A type with two routing attributes is an error the analyzer reports; emit for the first one only so that
-            // two outputs never claim the same file.
             AttributeData attribute = context.Attributes[0];
-            AttributeData? firstRouting = type.GetAttributes().FirstOrDefault(a => RoutingAttributes.Contains(MetadataName(a.AttributeClass)));
-            if (firstRouting is null || !SymbolEqualityComparer.Default.Equals(firstRouting.AttributeClass, attribute.AttributeClass))
+            if (FirstRoutingAttribute(type, RoutingKindByName) is not { } firstRouting
+                || !SymbolEqualityComparer.Default.Equals(firstRouting.Attribute.AttributeClass, attribute.AttributeClass))
             {
                 return null;
             }
 
-            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string { Length: > 0 } name)
+            if (NameArgument(attribute) is not { } name)
             {
                 return null;
             }
@@ -60,14 +58,14 @@ public sealed partial class WarrenGenerator
             foreach (IPropertySymbol property in ReadableProperties(type))
             {
                 AttributeData? header = property.GetAttributes().FirstOrDefault(a => MetadataName(a.AttributeClass) == KnownNames.HeaderAttribute);
-                if (header is { ConstructorArguments.Length: 1 } && header.ConstructorArguments[0].Value is string { Length: > 0 } headerName)
+                // Half-typed code ("string" with no name yet) gives a property without a name: nothing to read.
+                if (property.Name.Length > 0 && header is { ConstructorArguments.Length: 1 } && header.ConstructorArguments[0].Value is string { Length: > 0 } headerName)
                 {
                     headers.Add(new HeaderSpec(headerName, property.Name, FormatOf(property.Type)));
                 }
             }
 
-            // The CLR's spelling (Ns.Outer+Inner): what typeof(T).FullName says, and distinct from a namespace Ns.Outer.
-            string fullName = MetadataName(type)!;
+            string fullName = FullName(type);
             return new MessageSpec(
                 TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 MessageType: fullName,
@@ -120,7 +118,7 @@ public sealed partial class WarrenGenerator
                 }
             }
 
-            string fullName = MetadataName(type)!;
+            string fullName = FullName(type);
             return new ConsumerSpec(
                 TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 DisplayName: fullName,
@@ -197,24 +195,6 @@ public sealed partial class WarrenGenerator
             return segments.ToImmutable();
         }
 
-        /// <summary>Instance properties with a getter the generated code (in the same assembly) can call, the type's own first.</summary>
-        internal static IEnumerable<IPropertySymbol> ReadableProperties(INamedTypeSymbol type)
-        {
-            var seen = new HashSet<string>();
-            for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
-            {
-                foreach (ISymbol member in current.GetMembers())
-                {
-                    if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, GetMethod: { } getter } property
-                        && getter.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal
-                        && seen.Add(property.Name))
-                    {
-                        yield return property;
-                    }
-                }
-            }
-        }
-
         private static ValueFormat FormatOf(ITypeSymbol type)
         {
             if (type.SpecialType == SpecialType.System_String)
@@ -249,28 +229,7 @@ public sealed partial class WarrenGenerator
         }
 
         /// <summary>Generated code lives at namespace level in the same assembly: it needs a non-generic type it can name.</summary>
-        private static bool IsUsable(INamedTypeSymbol type)
-        {
-            if (type.IsGenericType || type.TypeKind == TypeKind.Error)
-            {
-                return false;
-            }
-
-            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
-                {
-                    return false;
-                }
-
-                if (current.IsGenericType || current.IsFileLocal)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        private static bool IsUsable(INamedTypeSymbol type) => type.TypeKind != TypeKind.Error && WhyUnusable(type) is null;
 
         private static bool DerivesFrom(INamedTypeSymbol type, string baseMetadataName)
         {
@@ -299,18 +258,6 @@ public sealed partial class WarrenGenerator
             }
 
             return null;
-        }
-
-        /// <summary>The namespace-qualified metadata name, such as <c>Warren.IConsumer`1</c>.</summary>
-        internal static string? MetadataName(INamedTypeSymbol? type)
-        {
-            if (type is null)
-            {
-                return null;
-            }
-
-            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : string.Empty;
-            return type.ContainingType is { } outer ? MetadataName(outer) + "+" + type.MetadataName : ns + type.MetadataName;
         }
 
         /// <summary>A C# identifier made from a full type name: <c>Ns.Outer+Inner</c> becomes <c>Ns_Outer_Inner</c>, <c>My_Type</c> becomes <c>My__Type</c>.</summary>

@@ -12,6 +12,7 @@ public sealed class RobustnessTests
     /// <summary>Code as it is while being typed, and declarations the generator cannot use.</summary>
     public static readonly Dictionary<string, string> HalfTyped = new()
     {
+        ["header property with no name yet"] = """[Headers("h")] public sealed record Shape([property: Header("color")] string""",
         ["template names a missing property"] = """[Topic("x", RoutingKey = "{Missing}")] public sealed record A(string B);""",
         ["template brace never closed"] = """[Topic("x", RoutingKey = "{Facility")] public sealed record A(string Facility);""",
         ["template braces empty"] = """[Direct("x", RoutingKey = "{}")] public sealed record A(string B);""",

@@ -5,21 +5,22 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Warren.Generators.Diagnostics;
 
 /// <summary>
-/// Where in source an attribute, one of its arguments, or the type it is applied to is written, so that a diagnostic
-/// points at the exact text to fix. Every method falls back to a wider location (the attribute, then the symbol) rather
-/// than returning nothing, so half-typed code still gets a located diagnostic.
+/// Where in source an attribute, one of its arguments, or the declaration it marks (a type, a member, a parameter, a
+/// return type) is written, so that a diagnostic points at the exact text to fix. Every method falls back to something
+/// wider (the attribute, then the symbol's name) rather than to nothing, so half-typed code still gets a located
+/// diagnostic; only a symbol without source gives <see cref="Location.None"/>.
 /// </summary>
 internal static class AttributeLocations
 {
-    /// <summary>The attribute as written (<c>Bind("a.b")</c>, without the brackets), or <paramref name="fallback"/>'s first location.</summary>
-    public static Location Of(AttributeData attribute, ISymbol? fallback, CancellationToken cancellationToken) =>
-        Syntax(attribute, cancellationToken)?.GetLocation() ?? FirstLocation(fallback);
+    /// <summary>The attribute as written (<c>Queue("hello")</c>, without the brackets), else <paramref name="owner"/>'s name.</summary>
+    public static Location Of(AttributeData attribute, ISymbol owner, CancellationToken cancellationToken) =>
+        Syntax(attribute, cancellationToken)?.GetLocation() ?? OfIdentifier(owner);
 
     /// <summary>
     /// The expression of the named argument <paramref name="name"/> (<c>RoutingKey = "{A}"</c> gives <c>"{A}"</c>); the
     /// attribute itself when the argument is not written out.
     /// </summary>
-    public static Location OfNamedArgument(AttributeData attribute, string name, ISymbol? fallback, CancellationToken cancellationToken)
+    public static Location OfNamedArgument(AttributeData attribute, string name, ISymbol owner, CancellationToken cancellationToken)
     {
         AttributeSyntax? syntax = Syntax(attribute, cancellationToken);
         if (syntax?.ArgumentList is { } arguments)
@@ -33,14 +34,15 @@ internal static class AttributeLocations
             }
         }
 
-        return syntax?.GetLocation() ?? FirstLocation(fallback);
+        return syntax?.GetLocation() ?? OfIdentifier(owner);
     }
 
     /// <summary>
-    /// The expression passed for constructor parameter <paramref name="index"/>, positionally or as <c>name: value</c>; the
-    /// attribute itself when it cannot be found. For a <c>params</c> parameter this is its first element.
+    /// The expression passed for constructor parameter <paramref name="index"/>, positionally or as <c>name: value</c>
+    /// (<c>"hello"</c> in <c>Queue("hello")</c>); the attribute itself when it cannot be found. For a <c>params</c>
+    /// parameter this is its first element.
     /// </summary>
-    public static Location OfConstructorArgument(AttributeData attribute, int index, ISymbol? fallback, CancellationToken cancellationToken)
+    public static Location OfConstructorArgument(AttributeData attribute, int index, ISymbol owner, CancellationToken cancellationToken)
     {
         AttributeSyntax? syntax = Syntax(attribute, cancellationToken);
         if (syntax?.ArgumentList is { } arguments)
@@ -56,14 +58,7 @@ internal static class AttributeLocations
                     continue;
                 }
 
-                if (argument.NameColon is { } nameColon)
-                {
-                    if (nameColon.Name.Identifier.ValueText == parameterName)
-                    {
-                        return argument.Expression.GetLocation();
-                    }
-                }
-                else if (position == index)
+                if (argument.NameColon is { } nameColon ? nameColon.Name.Identifier.ValueText == parameterName : position == index)
                 {
                     return argument.Expression.GetLocation();
                 }
@@ -72,12 +67,12 @@ internal static class AttributeLocations
             }
         }
 
-        return syntax?.GetLocation() ?? FirstLocation(fallback);
+        return syntax?.GetLocation() ?? OfIdentifier(owner);
     }
 
     /// <summary>
     /// The identifier of the declaration of <paramref name="type"/> that carries <paramref name="attribute"/> (for a partial
-    /// type, the part the attribute is written on); the type's first location otherwise.
+    /// type, the part the attribute is written on); the type's name otherwise.
     /// </summary>
     public static Location OfDeclaringIdentifier(AttributeData attribute, INamedTypeSymbol type, CancellationToken cancellationToken)
     {
@@ -89,13 +84,66 @@ internal static class AttributeLocations
             }
         }
 
-        return FirstLocation(type);
+        return OfIdentifier(type);
+    }
+
+    /// <summary>The symbol's name where it is declared (the first declaration of a partial type).</summary>
+    public static Location OfIdentifier(ISymbol symbol)
+    {
+        foreach (Location location in symbol.Locations)
+        {
+            if (location.IsInSource)
+            {
+                return location;
+            }
+        }
+
+        return Location.None;
+    }
+
+    /// <summary>The method's return type as written, <c>Task&lt;long&gt;</c>.</summary>
+    public static Location OfReturnType(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration)
+            {
+                return declaration.ReturnType.GetLocation();
+            }
+        }
+
+        return OfIdentifier(method);
+    }
+
+    /// <summary>The whole parameter, <c>ref int value</c>.</summary>
+    public static Location OfParameter(IParameterSymbol parameter, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in parameter.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is ParameterSyntax syntax)
+            {
+                return syntax.GetLocation();
+            }
+        }
+
+        return OfIdentifier(parameter);
+    }
+
+    /// <summary>The parameter's type as written, <c>int</c> in <c>int n</c>.</summary>
+    public static Location OfParameterType(IParameterSymbol parameter, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in parameter.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is ParameterSyntax { Type: { } type })
+            {
+                return type.GetLocation();
+            }
+        }
+
+        return OfIdentifier(parameter);
     }
 
     /// <summary>The attribute's syntax, when it was written in source.</summary>
     public static AttributeSyntax? Syntax(AttributeData attribute, CancellationToken cancellationToken) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-
-    private static Location FirstLocation(ISymbol? symbol) =>
-        symbol is not null && !symbol.Locations.IsEmpty ? symbol.Locations[0] : Location.None;
 }

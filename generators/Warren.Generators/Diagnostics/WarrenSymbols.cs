@@ -1,33 +1,61 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Model;
 
 namespace Warren.Generators.Diagnostics;
 
+/// <summary>What an RPC method returns, as the analyzers tell it apart (the generator's rule is <see cref="ContractRules.RpcReturnKindOf"/>).</summary>
+internal enum RpcReturn
+{
+    /// <summary>Not a task: the generator rejects the method.</summary>
+    Invalid,
+
+    /// <summary>An error type somewhere (half-typed code): the compiler reports it, the analyzers stay quiet.</summary>
+    Unknown,
+
+    /// <summary><c>Task</c> or <c>ValueTask</c>: no result.</summary>
+    NoResult,
+
+    /// <summary><c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>.</summary>
+    Result,
+}
+
 /// <summary>
-/// Warren's attribute and interface symbols, resolved once per compilation (in a compilation-start action) so that symbol
-/// actions compare symbols instead of building metadata names. Null when the compilation does not reference Warren.
+/// The symbols Warren's analyzers look for, resolved once per compilation (in a compilation-start action) so that symbol
+/// actions compare symbols instead of building metadata names, and the questions the analyzers ask of them. Where the
+/// generator decides the same question, the answer comes from <see cref="ContractRules"/>. Null when the compilation does
+/// not reference Warren; any single symbol is null when it is missing.
 /// </summary>
 internal sealed class WarrenSymbols
 {
-    private WarrenSymbols(Compilation compilation, INamedTypeSymbol consumerAttribute, INamedTypeSymbol consumerInterface)
+    private readonly Func<INamedTypeSymbol?, ExchangeKindSpec?> _routingKindOf;
+
+    private WarrenSymbols(Compilation compilation)
     {
-        ConsumerAttribute = consumerAttribute;
-        ConsumerInterface = consumerInterface;
         QueueAttribute = compilation.GetTypeByMetadataName(KnownNames.QueueAttribute);
         FanoutAttribute = compilation.GetTypeByMetadataName(KnownNames.FanoutAttribute);
         DirectAttribute = compilation.GetTypeByMetadataName(KnownNames.DirectAttribute);
         TopicAttribute = compilation.GetTypeByMetadataName(KnownNames.TopicAttribute);
         HeadersAttribute = compilation.GetTypeByMetadataName(KnownNames.HeadersAttribute);
         DurableAttribute = compilation.GetTypeByMetadataName(KnownNames.DurableAttribute);
+        ConsumerAttribute = compilation.GetTypeByMetadataName(KnownNames.ConsumerAttribute);
+        ConsumerInterface = compilation.GetTypeByMetadataName(KnownNames.ConsumerInterface);
         BindAttribute = compilation.GetTypeByMetadataName(KnownNames.BindAttribute);
         BindHeadersAttribute = compilation.GetTypeByMetadataName(KnownNames.BindHeadersAttribute);
+        RpcServiceAttribute = compilation.GetTypeByMetadataName(KnownNames.RpcServiceAttribute);
+        RpcMethodAttribute = compilation.GetTypeByMetadataName(KnownNames.RpcMethodAttribute);
+        JsonSerializerContext = compilation.GetTypeByMetadataName(KnownNames.JsonSerializerContext);
+        JsonSerializableAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonSerializableAttribute);
+        JsonDerivedTypeAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonDerivedTypeAttribute);
+        JsonPolymorphicAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonPolymorphicAttribute);
+        JsonConverterAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonConverterAttribute);
+        MemberInfo = compilation.GetTypeByMetadataName(KnownNames.MemberInfo);
+        Delegate = compilation.GetTypeByMetadataName(KnownNames.Delegate);
+
+        // One delegate per compilation, not one per FirstRoutingAttribute call.
+        _routingKindOf = KindOf;
     }
-
-    public INamedTypeSymbol ConsumerAttribute { get; }
-
-    /// <summary><c>IConsumer&lt;TMessage&gt;</c>, unconstructed.</summary>
-    public INamedTypeSymbol ConsumerInterface { get; }
 
     public INamedTypeSymbol? QueueAttribute { get; }
 
@@ -41,16 +69,43 @@ internal sealed class WarrenSymbols
 
     public INamedTypeSymbol? DurableAttribute { get; }
 
+    public INamedTypeSymbol? ConsumerAttribute { get; }
+
+    /// <summary><c>IConsumer&lt;TMessage&gt;</c>, unconstructed.</summary>
+    public INamedTypeSymbol? ConsumerInterface { get; }
+
     public INamedTypeSymbol? BindAttribute { get; }
 
     public INamedTypeSymbol? BindHeadersAttribute { get; }
 
-    /// <summary>The symbols of <paramref name="compilation"/>, or null when it does not reference Warren (nothing to analyze).</summary>
+    public INamedTypeSymbol? RpcServiceAttribute { get; }
+
+    public INamedTypeSymbol? RpcMethodAttribute { get; }
+
+    public INamedTypeSymbol? JsonSerializerContext { get; }
+
+    public INamedTypeSymbol? JsonSerializableAttribute { get; }
+
+    public INamedTypeSymbol? JsonDerivedTypeAttribute { get; }
+
+    public INamedTypeSymbol? JsonPolymorphicAttribute { get; }
+
+    public INamedTypeSymbol? JsonConverterAttribute { get; }
+
+    public INamedTypeSymbol? MemberInfo { get; }
+
+    public INamedTypeSymbol? Delegate { get; }
+
+    /// <summary>True when <c>[Consumer]</c> and <c>IConsumer&lt;T&gt;</c> are both there; without them no class is a consumer.</summary>
+    public bool HasConsumerSymbols => ConsumerAttribute is not null && ConsumerInterface is not null;
+
+    /// <summary>The symbols of <paramref name="compilation"/>, or null when it references none of Warren's (nothing to analyze).</summary>
     public static WarrenSymbols? Create(Compilation compilation)
     {
-        INamedTypeSymbol? consumerAttribute = compilation.GetTypeByMetadataName(KnownNames.ConsumerAttribute);
-        INamedTypeSymbol? consumerInterface = compilation.GetTypeByMetadataName(KnownNames.ConsumerInterface);
-        return consumerAttribute is null || consumerInterface is null ? null : new WarrenSymbols(compilation, consumerAttribute, consumerInterface);
+        var symbols = new WarrenSymbols(compilation);
+        return (symbols.QueueAttribute ?? symbols.FanoutAttribute ?? symbols.DirectAttribute ?? symbols.TopicAttribute ?? symbols.HeadersAttribute
+            ?? symbols.DurableAttribute ?? symbols.ConsumerAttribute ?? symbols.ConsumerInterface ?? symbols.BindAttribute
+            ?? symbols.BindHeadersAttribute ?? symbols.RpcServiceAttribute ?? symbols.RpcMethodAttribute) is null ? null : symbols;
     }
 
     /// <summary>The exchange kind a routing attribute class stands for, or null when it is not one.</summary>
@@ -84,26 +139,14 @@ internal sealed class WarrenSymbols
         return SymbolEqualityComparer.Default.Equals(attributeClass, HeadersAttribute) ? ExchangeKindSpec.Headers : null;
     }
 
+    /// <summary>The routing attribute the generator uses for <paramref name="type"/> (the first one), or null when it has none.</summary>
+    public (AttributeData Attribute, ExchangeKindSpec Kind)? FirstRoutingAttribute(ISymbol type) =>
+        ContractRules.FirstRoutingAttribute(type, _routingKindOf);
+
     /// <summary>
-    /// The routing attribute the generator uses for <paramref name="message"/>: the first one, as the parser picks it; null
-    /// when the type has none.
+    /// The message types of the <c>IConsumer&lt;T&gt;</c> interfaces <paramref name="type"/> implements, directly or
+    /// inherited, in <see cref="ITypeSymbol.AllInterfaces"/> order (the generator takes the first).
     /// </summary>
-    public AttributeData? RoutingAttribute(ITypeSymbol message, out ExchangeKindSpec kind)
-    {
-        foreach (AttributeData attribute in message.OriginalDefinition.GetAttributes())
-        {
-            if (KindOf(attribute.AttributeClass) is { } found)
-            {
-                kind = found;
-                return attribute;
-            }
-        }
-
-        kind = default;
-        return null;
-    }
-
-    /// <summary>The message types of the <c>IConsumer&lt;T&gt;</c> interfaces <paramref name="type"/> implements, directly or inherited.</summary>
     public ImmutableArray<ITypeSymbol> ConsumedMessages(INamedTypeSymbol type)
     {
         ImmutableArray<ITypeSymbol>.Builder? messages = null;
@@ -119,11 +162,14 @@ internal sealed class WarrenSymbols
         return messages?.ToImmutable() ?? ImmutableArray<ITypeSymbol>.Empty;
     }
 
-    public bool Is(AttributeData attribute, INamedTypeSymbol? attributeClass) =>
+    public bool IsDurable(ISymbol type) => HasAttribute(type, DurableAttribute);
+
+    /// <summary>True when <paramref name="attribute"/> is of class <paramref name="attributeClass"/> (false when that is missing).</summary>
+    public static bool Is(AttributeData attribute, INamedTypeSymbol? attributeClass) =>
         attributeClass is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeClass);
 
     /// <summary>The first attribute of class <paramref name="attributeClass"/> on <paramref name="symbol"/>, or null.</summary>
-    public static AttributeData? Find(ISymbol symbol, INamedTypeSymbol? attributeClass)
+    public static AttributeData? FindAttribute(ISymbol symbol, INamedTypeSymbol? attributeClass)
     {
         if (attributeClass is null)
         {
@@ -139,5 +185,68 @@ internal sealed class WarrenSymbols
         }
 
         return null;
+    }
+
+    public static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeClass) => FindAttribute(symbol, attributeClass) is not null;
+
+    /// <summary>True when <paramref name="baseType"/> is <paramref name="type"/> itself or one of its base classes.</summary>
+    public static bool IsOrDerivesFrom(INamedTypeSymbol? type, INamedTypeSymbol? baseType)
+    {
+        if (baseType is null)
+        {
+            return false;
+        }
+
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="baseType"/> is one of <paramref name="type"/>'s base classes.</summary>
+    public static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType) => IsOrDerivesFrom(type.BaseType, baseType);
+
+    /// <summary>What <paramref name="method"/> returns, and its result type when it has one (the generator's rules).</summary>
+    public static (RpcReturn Kind, ITypeSymbol? Result) ClassifyReturn(IMethodSymbol method)
+    {
+        if (ContainsErrorType(method.ReturnType))
+        {
+            return (RpcReturn.Unknown, null);
+        }
+
+        if (method.ReturnType is not INamedTypeSymbol named || ContractRules.RpcReturnKindOf(named, out ITypeSymbol? result) is null)
+        {
+            return (RpcReturn.Invalid, null);
+        }
+
+        return result is null ? (RpcReturn.NoResult, null) : (RpcReturn.Result, result);
+    }
+
+    /// <summary>True when an error type (half-typed code) appears anywhere in <paramref name="type"/>.</summary>
+    public static bool ContainsErrorType(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+        IPointerTypeSymbol pointer => ContainsErrorType(pointer.PointedAtType),
+        INamedTypeSymbol named => AnyError(named.TypeArguments),
+        _ => false,
+    };
+
+    private static bool AnyError(ImmutableArray<ITypeSymbol> types)
+    {
+        foreach (ITypeSymbol type in types)
+        {
+            if (ContainsErrorType(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

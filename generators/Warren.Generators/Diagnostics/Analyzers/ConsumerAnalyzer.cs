@@ -26,13 +26,7 @@ public sealed class ConsumerAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            if (WarrenSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, symbols), SymbolKind.NamedType);
-            }
-        });
+        context.RegisterWarrenSymbolAction(AnalyzeType, SymbolKind.NamedType, static symbols => symbols.HasConsumerSymbols);
     }
 
     private static void AnalyzeType(SymbolAnalysisContext context, WarrenSymbols symbols)
@@ -43,15 +37,15 @@ public sealed class ConsumerAnalyzer : DiagnosticAnalyzer
         List<AttributeData>? bindings = null;
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (symbols.Is(attribute, symbols.ConsumerAttribute))
+            if (WarrenSymbols.Is(attribute, symbols.ConsumerAttribute))
             {
                 consumer ??= attribute;
             }
-            else if (symbols.Is(attribute, symbols.DurableAttribute))
+            else if (WarrenSymbols.Is(attribute, symbols.DurableAttribute))
             {
                 durable ??= attribute;
             }
-            else if ((symbols.Is(attribute, symbols.BindAttribute) || symbols.Is(attribute, symbols.BindHeadersAttribute))
+            else if ((WarrenSymbols.Is(attribute, symbols.BindAttribute) || WarrenSymbols.Is(attribute, symbols.BindHeadersAttribute))
                 && attribute.AttributeConstructor is not null)
             {
                 // Bindings the compiler cannot bind ([Bind()], [Bind(42)]) already have a compiler error.
@@ -88,8 +82,7 @@ public sealed class ConsumerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        AttributeData? routing = symbols.RoutingAttribute(message, out ExchangeKindSpec kind);
-        if (routing is null)
+        if (symbols.FirstRoutingAttribute(message.OriginalDefinition) is not (AttributeData routing, ExchangeKindSpec kind))
         {
             Report(context, consumer, type,
                 $"Consumer '{type.Name}' handles '{messageName}', which has no routing attribute, so Warren generates nothing for it and subscribing throws MessageNotRegisteredException. Mark '{messageName}' with [Queue], [Fanout], [Direct], [Topic] or [Headers]");
@@ -128,7 +121,7 @@ public sealed class ConsumerAnalyzer : DiagnosticAnalyzer
         SymbolAnalysisContext context, WarrenSymbols symbols, INamedTypeSymbol type, AttributeData binding,
         string messageName, ExchangeKindSpec kind, string exchangeName)
     {
-        bool isBind = symbols.Is(binding, symbols.BindAttribute);
+        bool isBind = WarrenSymbols.Is(binding, symbols.BindAttribute);
         if (kind == ExchangeKindSpec.Queue)
         {
             Report(context, binding, type,
@@ -199,16 +192,16 @@ public sealed class ConsumerAnalyzer : DiagnosticAnalyzer
         string? problem;
         if (kind == ExchangeKindSpec.Queue)
         {
-            string fix = WarrenSymbols.Find(message.OriginalDefinition, symbols.DurableAttribute) is null
-                ? $"Remove [Durable] here, and put it on '{messageName}' to make the queue durable"
-                : $"'{messageName}' has [Durable] already: remove it here";
+            string fix = symbols.IsDurable(message.OriginalDefinition)
+                ? $"'{messageName}' has [Durable] already: remove it here"
+                : $"Remove [Durable] here, and put it on '{messageName}' to make the queue durable";
             problem = $"[Durable] on consumer '{type.Name}' has no effect: '{messageName}' is a [Queue] message, so the consumer reads its queue '{exchangeName}', whose durability the message's own [Durable] decides. {fix}";
         }
         else if (queue is null)
         {
             problem = $"[Durable] on consumer '{type.Name}' has no effect: it names no queue, so each subscription gets an exclusive, auto-delete, server-named queue, which lives only as long as the subscription and is never durable. Name the queue with [Consumer(Queue = \"...\")], or remove [Durable]";
         }
-        else if (WarrenSymbols.Find(message.OriginalDefinition, symbols.DurableAttribute) is null)
+        else if (!symbols.IsDurable(message.OriginalDefinition))
         {
             problem = $"[Durable] on consumer '{type.Name}' cannot keep its messages across a broker restart: its durable queue '{queue}' is bound to the {RoutingKeys.KindName(kind)} exchange '{exchangeName}', which is not durable because '{messageName}' has no [Durable]. After a restart the queue is back but the exchange and the binding are gone, and the messages, published non-persistent, are lost anyway. Mark '{messageName}' [Durable] as well, or remove [Durable] here";
         }

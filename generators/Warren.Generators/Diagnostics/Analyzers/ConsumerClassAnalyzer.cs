@@ -20,19 +20,13 @@ public sealed class ConsumerClassAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            if (WarrenSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, symbols), SymbolKind.NamedType);
-            }
-        });
+        context.RegisterWarrenSymbolAction(AnalyzeType, SymbolKind.NamedType, static symbols => symbols.HasConsumerSymbols);
     }
 
     private static void AnalyzeType(SymbolAnalysisContext context, WarrenSymbols symbols)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (WarrenSymbols.Find(type, symbols.ConsumerAttribute) is not { } consumer || WhyUnusable(type, symbols) is not { } problem)
+        if (WarrenSymbols.FindAttribute(type, symbols.ConsumerAttribute) is not { } consumer || WhyUnusable(type, symbols) is not { } problem)
         {
             return;
         }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Warren.Generators.Model;
 
 namespace Warren.Generators.Diagnostics.Analyzers;
 
@@ -23,27 +24,16 @@ public sealed class ExchangeDeclarationAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            ContractSymbols? symbols = ContractSymbols.Create(start.Compilation);
-            if (symbols is null)
-            {
-                return;
-            }
-
-            var declarations = new ConcurrentBag<ExchangeDeclaration>();
-            start.RegisterSymbolAction(symbolContext => Collect(symbolContext, symbols, declarations), SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(end => Compare(end, declarations));
-        });
+        context.RegisterWarrenCollectAndCompare<ExchangeDeclaration>(Collect, Compare);
     }
 
-    private static void Collect(SymbolAnalysisContext context, ContractSymbols symbols, ConcurrentBag<ExchangeDeclaration> declarations)
+    private static void Collect(SymbolAnalysisContext context, WarrenSymbols symbols, ConcurrentBag<ExchangeDeclaration> declarations)
     {
         if (context.Symbol is not INamedTypeSymbol type
             || symbols.FirstRoutingAttribute(type) is not { } routing
-            || routing.Kind == RoutingKind.Queue
-            || ContractSymbols.RoutingName(routing.Attribute) is not { } name
-            || ContractSymbols.WhyUnusable(type) is not null)
+            || routing.Kind == ExchangeKindSpec.Queue
+            || ContractRules.NameArgument(routing.Attribute) is not { } name
+            || ContractRules.WhyUnusable(type) is not null)
         {
             // Queues are WARREN004's; a type the generator skips declares nothing at run time.
             return;
@@ -53,8 +43,8 @@ public sealed class ExchangeDeclarationAnalyzer : DiagnosticAnalyzer
             name,
             routing.Kind,
             symbols.IsDurable(type),
-            ContractSymbols.FullName(type),
-            ContractLocations.ConstructorArgument(routing.Attribute, 0, type, context.CancellationToken)));
+            ContractRules.FullName(type),
+            AttributeLocations.OfConstructorArgument(routing.Attribute, 0, type, context.CancellationToken)));
     }
 
     private static void Compare(CompilationAnalysisContext context, ConcurrentBag<ExchangeDeclaration> declarations)
@@ -83,9 +73,9 @@ public sealed class ExchangeDeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private sealed record ExchangeDeclaration(string Name, RoutingKind Kind, bool Durable, string TypeName, Location Location)
+    private sealed record ExchangeDeclaration(string Name, ExchangeKindSpec Kind, bool Durable, string TypeName, Location Location)
     {
         /// <summary>"a durable topic exchange".</summary>
-        public string Describe() => $"a {(Durable ? "durable" : "non-durable")} {Kind.ToString().ToLowerInvariant()} exchange";
+        public string Describe() => $"a {(Durable ? "durable" : "non-durable")} {RoutingKeys.KindName(Kind)} exchange";
     }
 }

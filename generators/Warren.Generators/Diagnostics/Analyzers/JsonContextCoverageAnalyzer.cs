@@ -31,15 +31,9 @@ public sealed class JsonContextCoverageAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        context.RegisterWarrenCompilationStartAction(static (start, symbols) =>
         {
             if (!IsTrimmed(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions))
-            {
-                return;
-            }
-
-            ContractSymbols? symbols = ContractSymbols.Create(start.Compilation);
-            if (symbols is null)
             {
                 return;
             }
@@ -65,19 +59,19 @@ public sealed class JsonContextCoverageAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static void Collect(SymbolAnalysisContext context, ContractSymbols symbols, ConcurrentBag<JsonContext> contexts, ConcurrentBag<Root> roots)
+    private static void Collect(SymbolAnalysisContext context, WarrenSymbols symbols, ConcurrentBag<JsonContext> contexts, ConcurrentBag<Root> roots)
     {
         if (context.Symbol is not INamedTypeSymbol type)
         {
             return;
         }
 
-        if (type.TypeKind == TypeKind.Class && DerivesFrom(type, symbols.JsonSerializerContext))
+        if (type.TypeKind == TypeKind.Class && WarrenSymbols.DerivesFrom(type, symbols.JsonSerializerContext))
         {
             ImmutableArray<ITypeSymbol>.Builder listed = ImmutableArray.CreateBuilder<ITypeSymbol>();
             foreach (AttributeData attribute in type.GetAttributes())
             {
-                if (symbols.JsonSerializable is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, symbols.JsonSerializable)
+                if (WarrenSymbols.Is(attribute, symbols.JsonSerializableAttribute)
                     && attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is ITypeSymbol serializable)
                 {
                     listed.Add(serializable);
@@ -85,36 +79,36 @@ public sealed class JsonContextCoverageAnalyzer : DiagnosticAnalyzer
             }
 
             // The generator hands a message only a context its generated code can name (as WarrenGenerator.Parser.ParseJsonContext).
-            contexts.Add(new JsonContext(type.ToDisplayString(TypeFormat), ContractSymbols.WhyUnusable(type) is null, listed.ToImmutable()));
+            contexts.Add(new JsonContext(type.ToDisplayString(TypeFormat), ContractRules.WhyUnusable(type) is null, listed.ToImmutable()));
         }
 
-        if (symbols.FirstRoutingAttribute(type) is { } routing && ContractSymbols.WhyUnusable(type) is null && IsRoot(type, symbols))
+        if (symbols.FirstRoutingAttribute(type) is { } routing && ContractRules.WhyUnusable(type) is null && IsRoot(type, symbols))
         {
-            roots.Add(new Root(type, IsMessage: true, ContractLocations.Attribute(routing.Attribute, type, context.CancellationToken)));
+            roots.Add(new Root(type, IsMessage: true, AttributeLocations.Of(routing.Attribute, type, context.CancellationToken)));
         }
 
-        if (type.TypeKind != TypeKind.Interface || !ContractSymbols.HasAttribute(type, symbols.RpcService))
+        if (type.TypeKind != TypeKind.Interface || !WarrenSymbols.HasAttribute(type, symbols.RpcServiceAttribute))
         {
             return;
         }
 
         foreach (ISymbol member in type.GetMembers())
         {
-            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsGenericMethod: false } method || !ContractSymbols.HasAttribute(method, symbols.RpcMethod))
+            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsGenericMethod: false } method || !WarrenSymbols.HasAttribute(method, symbols.RpcMethodAttribute))
             {
                 continue;
             }
 
-            if (symbols.ClassifyReturn(method) is (RpcReturn.Result, { } result) && IsRoot(result, symbols))
+            if (WarrenSymbols.ClassifyReturn(method) is (RpcReturn.Result, { } result) && IsRoot(result, symbols))
             {
-                roots.Add(new Root(result, IsMessage: false, ContractLocations.ReturnType(method, context.CancellationToken)));
+                roots.Add(new Root(result, IsMessage: false, AttributeLocations.OfReturnType(method, context.CancellationToken)));
             }
 
             foreach (IParameterSymbol parameter in method.Parameters)
             {
-                if (!symbols.IsCancellationToken(parameter.Type) && IsRoot(parameter.Type, symbols))
+                if (!ContractRules.IsCancellationToken(parameter.Type) && IsRoot(parameter.Type, symbols))
                 {
-                    roots.Add(new Root(parameter.Type, IsMessage: false, ContractLocations.ParameterType(parameter, context.CancellationToken)));
+                    roots.Add(new Root(parameter.Type, IsMessage: false, AttributeLocations.OfParameterType(parameter, context.CancellationToken)));
                 }
             }
         }
@@ -124,7 +118,7 @@ public sealed class JsonContextCoverageAnalyzer : DiagnosticAnalyzer
     /// A type Warren serializes that a context can usefully list: no error types, type parameters, pointers or ref structs
     /// anywhere in it, and nothing System.Text.Json cannot serialize at all (WARREN006, 007 and 008 report those).
     /// </summary>
-    private static bool IsRoot(ITypeSymbol type, ContractSymbols symbols) => IsNameable(type) && SerializationAnalyzer.Problem(type, symbols) is null;
+    private static bool IsRoot(ITypeSymbol type, WarrenSymbols symbols) => IsNameable(type) && SerializationAnalyzer.Problem(type, symbols) is null;
 
     private static bool IsNameable(ITypeSymbol type) => type switch
     {
@@ -158,24 +152,6 @@ public sealed class JsonContextCoverageAnalyzer : DiagnosticAnalyzer
 
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotInJsonContext, root.Location, root.Type.ToDisplayString(TypeFormat), where));
         }
-    }
-
-    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
-    {
-        if (baseType is null)
-        {
-            return false;
-        }
-
-        for (INamedTypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, baseType))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <param name="Usable">Whether generated message code can name the context (WarrenGenerator.Parser's rule).</param>

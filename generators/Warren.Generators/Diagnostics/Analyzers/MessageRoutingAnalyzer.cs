@@ -26,32 +26,17 @@ public sealed class MessageRoutingAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            INamedTypeSymbol? direct = start.Compilation.GetTypeByMetadataName(KnownNames.DirectAttribute);
-            INamedTypeSymbol? topic = start.Compilation.GetTypeByMetadataName(KnownNames.TopicAttribute);
-            if (direct is not null || topic is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, direct, topic), SymbolKind.NamedType);
-            }
-        });
+        context.RegisterWarrenSymbolAction(
+            AnalyzeType, SymbolKind.NamedType, static symbols => symbols.DirectAttribute is not null || symbols.TopicAttribute is not null);
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol? direct, INamedTypeSymbol? topic)
+    private static void AnalyzeType(SymbolAnalysisContext context, WarrenSymbols symbols)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            ExchangeKindSpec kind;
-            if (direct is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, direct))
-            {
-                kind = ExchangeKindSpec.Direct;
-            }
-            else if (topic is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, topic))
-            {
-                kind = ExchangeKindSpec.Topic;
-            }
-            else
+            ExchangeKindSpec? kind = symbols.KindOf(attribute.AttributeClass);
+            if (kind is not (ExchangeKindSpec.Direct or ExchangeKindSpec.Topic))
             {
                 continue;
             }
@@ -60,7 +45,7 @@ public sealed class MessageRoutingAnalyzer : DiagnosticAnalyzer
             {
                 if (argument.Key == RoutingKeyArgument && argument.Value.Kind != TypedConstantKind.Error && argument.Value.Value is string template)
                 {
-                    AnalyzeTemplate(context, type, attribute, kind, template);
+                    AnalyzeTemplate(context, type, attribute, kind.Value, template);
                 }
             }
         }
@@ -98,7 +83,7 @@ public sealed class MessageRoutingAnalyzer : DiagnosticAnalyzer
     /// <summary>Why the generated code cannot read <paramref name="name"/> on <paramref name="type"/>, or null when it can.</summary>
     private static string? WhyNotReadable(INamedTypeSymbol type, string name)
     {
-        if (WarrenGenerator.Parser.ReadableProperties(type).Any(p => p.Name == name))
+        if (ContractRules.ReadableProperties(type).Any(p => p.Name == name))
         {
             return null;
         }
@@ -129,12 +114,12 @@ public sealed class MessageRoutingAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        string? similar = WarrenGenerator.Parser.ReadableProperties(type)
+        string? similar = ContractRules.ReadableProperties(type)
             .FirstOrDefault(p => string.Equals(p.Name, name, System.StringComparison.OrdinalIgnoreCase))?.Name;
         return similar is not null
             ? $"names '{name}', which is not a property of '{typeName}'; names are case-sensitive: did you mean '{{{similar}}}'?"
             : $"names '{name}', which is not a readable property of '{typeName}'";
     }
 
-    private static string? FirstReadable(INamedTypeSymbol type) => WarrenGenerator.Parser.ReadableProperties(type).FirstOrDefault()?.Name;
+    private static string? FirstReadable(INamedTypeSymbol type) => ContractRules.ReadableProperties(type).FirstOrDefault()?.Name;
 }

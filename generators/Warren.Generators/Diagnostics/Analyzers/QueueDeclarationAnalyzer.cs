@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Warren.Generators.Model;
 
 namespace Warren.Generators.Diagnostics.Analyzers;
 
@@ -25,53 +26,42 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            ContractSymbols? symbols = ContractSymbols.Create(start.Compilation);
-            if (symbols is null)
-            {
-                return;
-            }
-
-            var declarations = new ConcurrentBag<QueueDeclaration>();
-            start.RegisterSymbolAction(symbolContext => Collect(symbolContext, symbols, declarations), SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(end => Compare(end, declarations));
-        });
+        context.RegisterWarrenCollectAndCompare<QueueDeclaration>(Collect, Compare);
     }
 
-    private static void Collect(SymbolAnalysisContext context, ContractSymbols symbols, ConcurrentBag<QueueDeclaration> declarations)
+    private static void Collect(SymbolAnalysisContext context, WarrenSymbols symbols, ConcurrentBag<QueueDeclaration> declarations)
     {
-        if (context.Symbol is not INamedTypeSymbol type || ContractSymbols.WhyUnusable(type) is not null)
+        if (context.Symbol is not INamedTypeSymbol type || ContractRules.WhyUnusable(type) is not null)
         {
             // The generator emits nothing for such a type, so nothing is declared at run time.
             return;
         }
 
-        string typeName = ContractSymbols.FullName(type);
-        if (symbols.FirstRoutingAttribute(type) is { Kind: RoutingKind.Queue } routing && ContractSymbols.RoutingName(routing.Attribute) is { } queue)
+        string typeName = ContractRules.FullName(type);
+        if (symbols.FirstRoutingAttribute(type) is { Kind: ExchangeKindSpec.Queue } routing && ContractRules.NameArgument(routing.Attribute) is { } queue)
         {
             declarations.Add(new QueueDeclaration(queue, QueueUse.Message, typeName, typeName, symbols.IsDurable(type),
-                ContractLocations.ConstructorArgument(routing.Attribute, 0, type, context.CancellationToken)));
+                AttributeLocations.OfConstructorArgument(routing.Attribute, 0, type, context.CancellationToken)));
         }
 
         if (type.TypeKind == TypeKind.Interface
-            && ContractSymbols.FindAttribute(type, symbols.RpcService) is { } service
-            && ContractSymbols.RoutingName(service) is { } serviceQueue)
+            && WarrenSymbols.FindAttribute(type, symbols.RpcServiceAttribute) is { } service
+            && ContractRules.NameArgument(service) is { } serviceQueue)
         {
             declarations.Add(new QueueDeclaration(serviceQueue, QueueUse.RpcService, typeName, typeName, symbols.IsDurable(type),
-                ContractLocations.ConstructorArgument(service, 0, type, context.CancellationToken)));
+                AttributeLocations.OfConstructorArgument(service, 0, type, context.CancellationToken)));
         }
 
         if (type is { TypeKind: TypeKind.Class, IsAbstract: false }
-            && ContractSymbols.FindAttribute(type, symbols.Consumer) is { } consumer
+            && WarrenSymbols.FindAttribute(type, symbols.ConsumerAttribute) is { } consumer
             && ConsumerQueue(consumer) is { } consumerQueue
             && ConsumedMessage(type, symbols) is { } message
             && symbols.FirstRoutingAttribute(message) is { } messageRouting
-            && messageRouting.Kind != RoutingKind.Queue)
+            && messageRouting.Kind != ExchangeKindSpec.Queue)
         {
             // A consumer of a [Queue] message consumes the message's queue and ignores its own name (WARREN010's concern).
-            declarations.Add(new QueueDeclaration(consumerQueue, QueueUse.Consumer, ContractSymbols.FullName(message), typeName, symbols.IsDurable(type),
-                ContractLocations.NamedArgument(consumer, "Queue", type, context.CancellationToken)));
+            declarations.Add(new QueueDeclaration(consumerQueue, QueueUse.Consumer, ContractRules.FullName(message), typeName, symbols.IsDurable(type),
+                AttributeLocations.OfNamedArgument(consumer, "Queue", type, context.CancellationToken)));
         }
     }
 
@@ -89,17 +79,10 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The <c>T</c> of the first <c>IConsumer&lt;T&gt;</c> the class implements, as the generator picks it.</summary>
-    private static INamedTypeSymbol? ConsumedMessage(INamedTypeSymbol type, ContractSymbols symbols)
+    private static INamedTypeSymbol? ConsumedMessage(INamedTypeSymbol type, WarrenSymbols symbols)
     {
-        foreach (INamedTypeSymbol implemented in type.AllInterfaces)
-        {
-            if (symbols.ConsumerInterface is not null && SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, symbols.ConsumerInterface))
-            {
-                return implemented.TypeArguments[0] is INamedTypeSymbol { TypeKind: not TypeKind.Error } message ? message : null;
-            }
-        }
-
-        return null;
+        ImmutableArray<ITypeSymbol> messages = symbols.ConsumedMessages(type);
+        return !messages.IsEmpty && messages[0] is INamedTypeSymbol { TypeKind: not TypeKind.Error } message ? message : null;
     }
 
     private static void Compare(CompilationAnalysisContext context, ConcurrentBag<QueueDeclaration> declarations)

@@ -25,28 +25,19 @@ public sealed class RpcMethodAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            ContractSymbols? symbols = ContractSymbols.Create(start.Compilation);
-            if (symbols?.RpcMethod is null)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
-        });
+        context.RegisterWarrenSymbolAction(Analyze, SymbolKind.Method, static symbols => symbols.RpcMethodAttribute is not null);
     }
 
-    private static void Analyze(SymbolAnalysisContext context, ContractSymbols symbols)
+    private static void Analyze(SymbolAnalysisContext context, WarrenSymbols symbols)
     {
         if (context.Symbol is not IMethodSymbol { ContainingType.TypeKind: TypeKind.Interface } method
-            || !ContractSymbols.HasAttribute(method, symbols.RpcMethod))
+            || !WarrenSymbols.HasAttribute(method, symbols.RpcMethodAttribute))
         {
             return;
         }
 
         string name = method.ContainingType.Name + "." + method.Name;
-        Location identifier = ContractLocations.Identifier(method);
+        Location identifier = AttributeLocations.OfIdentifier(method);
         if (method.MethodKind != MethodKind.Ordinary)
         {
             Report(context, identifier, name, "is not an ordinary method; only methods can be called remotely, not accessors or operators");
@@ -63,7 +54,7 @@ public sealed class RpcMethodAnalyzer : DiagnosticAnalyzer
             Report(context, identifier, name, "is generic; the proxy cannot send type arguments, so declare one method for each type");
         }
 
-        (RpcReturn kind, _) = symbols.ClassifyReturn(method);
+        (RpcReturn kind, _) = WarrenSymbols.ClassifyReturn(method);
         if (kind == RpcReturn.Invalid)
         {
             Report(context, identifier, name,
@@ -78,12 +69,12 @@ public sealed class RpcMethodAnalyzer : DiagnosticAnalyzer
         for (int i = 0; i < method.Parameters.Length; i++)
         {
             IParameterSymbol parameter = method.Parameters[i];
-            if (ContractSymbols.ContainsErrorType(parameter.Type))
+            if (WarrenSymbols.ContainsErrorType(parameter.Type))
             {
                 continue;
             }
 
-            Location location = ContractLocations.Parameter(parameter, context.CancellationToken);
+            Location location = AttributeLocations.OfParameter(parameter, context.CancellationToken);
             if (parameter.RefKind != RefKind.None)
             {
                 Report(context, location, name,
@@ -95,40 +86,18 @@ public sealed class RpcMethodAnalyzer : DiagnosticAnalyzer
                     $"has the params parameter '{parameter.Name}'; remove 'params' and pass the array or collection as one argument");
             }
 
-            if (!IsSendable(parameter.Type))
+            // Error types were skipped above, so what is not sendable here is a pointer or ref struct.
+            if (!ContractRules.IsSendable(parameter.Type))
             {
                 Report(context, location, name,
                     $"has the parameter '{parameter.Name}' of type '{parameter.Type.ToDisplayString(TypeFormat)}', a pointer or ref struct, which cannot travel as JSON");
             }
-            else if (symbols.IsCancellationToken(parameter.Type) && i != method.Parameters.Length - 1)
+            else if (ContractRules.IsCancellationToken(parameter.Type) && i != method.Parameters.Length - 1)
             {
                 Report(context, location, name,
                     $"has the CancellationToken '{parameter.Name}' before other parameters; the CancellationToken (which is not sent) must be the last parameter");
             }
         }
-    }
-
-    /// <summary>No pointer or ref struct anywhere in the type: what <c>WarrenGenerator.Parser.IsSendable</c> accepts, error types aside.</summary>
-    private static bool IsSendable(ITypeSymbol type) => type switch
-    {
-        { TypeKind: TypeKind.Pointer or TypeKind.FunctionPointer } => false,
-        { IsRefLikeType: true } => false,
-        IArrayTypeSymbol array => IsSendable(array.ElementType),
-        INamedTypeSymbol named => AllSendable(named.TypeArguments),
-        _ => true,
-    };
-
-    private static bool AllSendable(ImmutableArray<ITypeSymbol> types)
-    {
-        foreach (ITypeSymbol type in types)
-        {
-            if (!IsSendable(type))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static string RefKindText(RefKind refKind) => refKind switch

@@ -24,19 +24,11 @@ public sealed class RpcServiceAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            ContractSymbols? symbols = ContractSymbols.Create(start.Compilation);
-            if (symbols?.RpcService is null || symbols.RpcMethod is null)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.NamedType);
-        });
+        context.RegisterWarrenSymbolAction(
+            Analyze, SymbolKind.NamedType, static symbols => symbols.RpcServiceAttribute is not null && symbols.RpcMethodAttribute is not null);
     }
 
-    private static void Analyze(SymbolAnalysisContext context, ContractSymbols symbols)
+    private static void Analyze(SymbolAnalysisContext context, WarrenSymbols symbols)
     {
         if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Interface } type)
         {
@@ -44,18 +36,14 @@ public sealed class RpcServiceAnalyzer : DiagnosticAnalyzer
         }
 
         string name = type.Name;
-        Location identifier = ContractLocations.Identifier(type);
-        AttributeData? service = ContractSymbols.FindAttribute(type, symbols.RpcService);
+        Location identifier = AttributeLocations.OfIdentifier(type);
+        AttributeData? service = WarrenSymbols.FindAttribute(type, symbols.RpcServiceAttribute);
         if (service is null)
         {
-            foreach (ISymbol member in type.GetMembers())
+            if (HasRpcMethod(type, symbols))
             {
-                if (member is IMethodSymbol && ContractSymbols.HasAttribute(member, symbols.RpcMethod))
-                {
-                    Report(context, identifier,
-                        $"Interface '{name}' has [RpcMethod] methods but no [RpcService]: nothing is generated for it, so CreateClient and ServeAsync would throw; add [RpcService(\"queue\")]");
-                    return;
-                }
+                Report(context, identifier,
+                    $"Interface '{name}' has [RpcMethod] methods but no [RpcService]: nothing is generated for it, so CreateClient and ServeAsync would throw; add [RpcService(\"queue\")]");
             }
 
             return;
@@ -66,12 +54,12 @@ public sealed class RpcServiceAnalyzer : DiagnosticAnalyzer
             && service.ConstructorArguments[0] is { Kind: not TypedConstantKind.Error } queue
             && queue.Value is not string { Length: > 0 })
         {
-            Report(context, ContractLocations.ConstructorArgument(service, 0, type, context.CancellationToken),
+            Report(context, AttributeLocations.OfConstructorArgument(service, 0, type, context.CancellationToken),
                 $"RPC service '{name}' has no queue name: requests are sent to the queue [RpcService] names, so give it one");
             reported = true;
         }
 
-        if (ContractSymbols.WhyUnusable(type) is { } unusable)
+        if (ContractRules.WhyUnusable(type) is { } unusable)
         {
             Report(context, identifier, $"RPC service '{name}' {unusable}; the generator emits nothing for it, so make it a non-generic public or internal interface");
             reported = true;
@@ -90,13 +78,13 @@ public sealed class RpcServiceAnalyzer : DiagnosticAnalyzer
         var wireNames = new Dictionary<string, IMethodSymbol>(System.StringComparer.Ordinal);
         foreach (ISymbol member in type.GetMembers())
         {
-            AttributeData? rpcMethod = member is IMethodSymbol ? ContractSymbols.FindAttribute(member, symbols.RpcMethod) : null;
+            AttributeData? rpcMethod = member is IMethodSymbol ? WarrenSymbols.FindAttribute(member, symbols.RpcMethodAttribute) : null;
             if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false } method && rpcMethod is not null)
             {
-                string wireName = ContractSymbols.WireName(method, rpcMethod);
+                string wireName = ContractRules.WireName(method, rpcMethod);
                 if (wireNames.TryGetValue(wireName, out IMethodSymbol? first))
                 {
-                    Report(context, ContractLocations.Identifier(method),
+                    Report(context, AttributeLocations.OfIdentifier(method),
                         $"RPC methods '{first.Name}' and '{method.Name}' of '{name}' share the wire name '{wireName}', so a request could not say which it calls; give one another name with [RpcMethod(\"name\")]");
                     reported = true;
                 }
@@ -124,7 +112,7 @@ public sealed class RpcServiceAnalyzer : DiagnosticAnalyzer
                 _ => "a member",
             };
             string fix = member is IMethodSymbol ? "mark it [RpcMethod], or give it a default body" : "remove it, or give it a default body";
-            Report(context, ContractLocations.Identifier(member),
+            Report(context, AttributeLocations.OfIdentifier(member),
                 $"'{name}.{member.Name}' is {what}: every abstract member of an [RpcService] interface must be an [RpcMethod] method, or the generator emits nothing for the service; {fix}");
             reported = true;
         }
@@ -135,11 +123,11 @@ public sealed class RpcServiceAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool HasRpcMethod(INamedTypeSymbol type, ContractSymbols symbols)
+    private static bool HasRpcMethod(INamedTypeSymbol type, WarrenSymbols symbols)
     {
         foreach (ISymbol member in type.GetMembers())
         {
-            if (member is IMethodSymbol && ContractSymbols.HasAttribute(member, symbols.RpcMethod))
+            if (member is IMethodSymbol && WarrenSymbols.HasAttribute(member, symbols.RpcMethodAttribute))
             {
                 return true;
             }

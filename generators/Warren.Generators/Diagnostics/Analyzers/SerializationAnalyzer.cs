@@ -36,19 +36,10 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            ContractSymbols? symbols = ContractSymbols.Create(start.Compilation);
-            if (symbols is null)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.NamedType);
-        });
+        context.RegisterWarrenSymbolAction(Analyze, SymbolKind.NamedType);
     }
 
-    private static void Analyze(SymbolAnalysisContext context, ContractSymbols symbols)
+    private static void Analyze(SymbolAnalysisContext context, WarrenSymbols symbols)
     {
         if (context.Symbol is not INamedTypeSymbol type)
         {
@@ -62,31 +53,31 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
                 : Why(type, type, symbols, 0);
             if (problem is not null)
             {
-                Report(context, ContractLocations.Attribute(routing.Attribute, type, context.CancellationToken), type, problem);
+                Report(context, AttributeLocations.Of(routing.Attribute, type, context.CancellationToken), type, problem);
             }
         }
 
-        if (type.TypeKind != TypeKind.Interface || symbols.RpcMethod is null)
+        if (type.TypeKind != TypeKind.Interface || symbols.RpcMethodAttribute is null)
         {
             return;
         }
 
         foreach (ISymbol member in type.GetMembers())
         {
-            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method || !ContractSymbols.HasAttribute(method, symbols.RpcMethod))
+            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method || !WarrenSymbols.HasAttribute(method, symbols.RpcMethodAttribute))
             {
                 continue;
             }
 
-            if (symbols.ClassifyReturn(method) is (RpcReturn.Result, { } result) && Why(result, result, symbols, 0) is { } resultProblem)
+            if (WarrenSymbols.ClassifyReturn(method) is (RpcReturn.Result, { } result) && Why(result, result, symbols, 0) is { } resultProblem)
             {
-                Report(context, ContractLocations.ReturnType(method, context.CancellationToken), result, resultProblem);
+                Report(context, AttributeLocations.OfReturnType(method, context.CancellationToken), result, resultProblem);
             }
 
             foreach (IParameterSymbol parameter in method.Parameters)
             {
                 ITypeSymbol parameterType = parameter.Type;
-                if (symbols.IsCancellationToken(parameterType) || ContractSymbols.ContainsErrorType(parameterType)
+                if (ContractRules.IsCancellationToken(parameterType) || WarrenSymbols.ContainsErrorType(parameterType)
                     || parameterType.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer || parameterType.IsRefLikeType)
                 {
                     continue;
@@ -94,17 +85,17 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
 
                 if (Why(parameterType, parameterType, symbols, 0) is { } parameterProblem)
                 {
-                    Report(context, ContractLocations.ParameterType(parameter, context.CancellationToken), parameterType, parameterProblem);
+                    Report(context, AttributeLocations.OfParameterType(parameter, context.CancellationToken), parameterType, parameterProblem);
                 }
             }
         }
     }
 
     /// <summary>Why System.Text.Json cannot serialize <paramref name="type"/>, or null: what WARREN008 reports (WARREN009 skips such types).</summary>
-    internal static string? Problem(ITypeSymbol type, ContractSymbols symbols) => Why(type, type, symbols, 0);
+    internal static string? Problem(ITypeSymbol type, WarrenSymbols symbols) => Why(type, type, symbols, 0);
 
     /// <summary>Why System.Text.Json cannot serialize <paramref name="type"/> (a part of <paramref name="root"/>), or null.</summary>
-    private static string? Why(ITypeSymbol type, ITypeSymbol root, ContractSymbols symbols, int depth)
+    private static string? Why(ITypeSymbol type, ITypeSymbol root, WarrenSymbols symbols, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -146,9 +137,9 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static string? WhyNamed(INamedTypeSymbol type, ContractSymbols symbols)
+    private static string? WhyNamed(INamedTypeSymbol type, WarrenSymbols symbols)
     {
-        if (type.TypeKind == TypeKind.Delegate || DerivesFrom(type, symbols.Delegate))
+        if (type.TypeKind == TypeKind.Delegate || WarrenSymbols.IsOrDerivesFrom(type, symbols.Delegate))
         {
             return "is a delegate: code cannot travel as JSON";
         }
@@ -158,7 +149,7 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
             return "is a native-sized integer (IntPtr, UIntPtr), which System.Text.Json refuses; use long or ulong";
         }
 
-        if (DerivesFrom(type, symbols.MemberInfo))
+        if (WarrenSymbols.IsOrDerivesFrom(type, symbols.MemberInfo))
         {
             return "is reflection metadata (System.Type, MethodInfo and the like), which System.Text.Json refuses; send a name instead";
         }
@@ -188,34 +179,12 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
     /// True when the type says how to read it: <c>[JsonPolymorphic]</c> or <c>[JsonDerivedType]</c> (known
     /// implementations) or <c>[JsonConverter]</c> (a converter of its own).
     /// </summary>
-    private static bool IsPolymorphic(INamedTypeSymbol type, ContractSymbols symbols)
+    private static bool IsPolymorphic(INamedTypeSymbol type, WarrenSymbols symbols)
     {
         foreach (AttributeData attribute in type.OriginalDefinition.GetAttributes())
         {
-            INamedTypeSymbol? attributeClass = attribute.AttributeClass;
-            if (Is(attributeClass, symbols.JsonPolymorphic) || Is(attributeClass, symbols.JsonDerivedType) || Is(attributeClass, symbols.JsonConverter)
-                || DerivesFrom(attributeClass, symbols.JsonConverter))
-            {
-                return true;
-            }
-        }
-
-        return false;
-
-        static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? known) => known is not null && SymbolEqualityComparer.Default.Equals(type, known);
-    }
-
-    /// <summary>True when <paramref name="type"/> is <paramref name="baseType"/> or derives from it.</summary>
-    private static bool DerivesFrom(INamedTypeSymbol? type, INamedTypeSymbol? baseType)
-    {
-        if (baseType is null)
-        {
-            return false;
-        }
-
-        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, baseType))
+            if (WarrenSymbols.Is(attribute, symbols.JsonPolymorphicAttribute) || WarrenSymbols.Is(attribute, symbols.JsonDerivedTypeAttribute)
+                || WarrenSymbols.IsOrDerivesFrom(attribute.AttributeClass, symbols.JsonConverterAttribute))
             {
                 return true;
             }
