@@ -6,21 +6,28 @@ using RabbitMQ.Client;
 namespace Warren.Internal;
 
 /// <summary>
-/// One channel the bus owns (the publish channel, the declaration channel). RabbitMQ.Client recovers channels after a
-/// connection failure but never after a channel-level error (PRECONDITION_FAILED, NOT_FOUND on publish); this slot opens
-/// a fresh channel in that case, while the connection itself is up.
+/// One channel the bus owns (the publish channel, the declaration channel, the RPC reply channel). RabbitMQ.Client
+/// recovers channels after a connection failure but never after a channel-level error (PRECONDITION_FAILED, NOT_FOUND on
+/// publish); this slot opens a fresh channel in that case, while the connection itself is up. While the whole connection
+/// is down it keeps the channel the client will recover.
 /// </summary>
 internal sealed class ChannelSlot : IAsyncDisposable
 {
     private readonly IConnection _connection;
     private readonly CreateChannelOptions _channelOptions;
+    private readonly Func<IChannel, CancellationToken, Task>? _prepare;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IChannel? _channel;
+    private bool _disposed;
 
-    public ChannelSlot(IConnection connection, CreateChannelOptions channelOptions)
+    /// <param name="connection">The bus's connection.</param>
+    /// <param name="channelOptions">How each channel is created.</param>
+    /// <param name="prepare">Runs on each new channel before anyone gets it: event handlers, a reply consumer.</param>
+    public ChannelSlot(IConnection connection, CreateChannelOptions channelOptions, Func<IChannel, CancellationToken, Task>? prepare = null)
     {
         _connection = connection;
         _channelOptions = channelOptions;
+        _prepare = prepare;
     }
 
     public ValueTask<IChannel> GetAsync(CancellationToken cancellationToken)
@@ -42,7 +49,21 @@ internal sealed class ChannelSlot : IAsyncDisposable
                 return current;
             }
 
+            ObjectDisposedException.ThrowIf(_disposed, this);
             IChannel fresh = await _connection.CreateChannelAsync(_channelOptions, cancellationToken).ConfigureAwait(false);
+            if (_prepare is not null)
+            {
+                try
+                {
+                    await _prepare(fresh, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await ChannelClosing.CloseAndDisposeAsync(fresh).ConfigureAwait(false);
+                    throw;
+                }
+            }
+
             _channel = fresh;
             if (current is not null)
             {
@@ -59,7 +80,18 @@ internal sealed class ChannelSlot : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        IChannel? channel = Interlocked.Exchange(ref _channel, null);
+        await _gate.WaitAsync().ConfigureAwait(false);
+        IChannel? channel;
+        try
+        {
+            _disposed = true;
+            channel = Interlocked.Exchange(ref _channel, null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
         if (channel is null)
         {
             return;

@@ -17,21 +17,29 @@ namespace Warren.Internal;
 /// </summary>
 internal sealed class ConfirmingPublisher : IAsyncDisposable
 {
-    private readonly IConnection _connection;
     private readonly SemaphoreSlim _window;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly object _gate = new();
     private readonly Dictionary<ulong, PendingConfirm> _pending = [];
     private readonly Dictionary<string, PendingConfirm> _mandatoryByMessageId = new(StringComparer.Ordinal);
     private readonly Stack<PendingConfirm> _pool = new();
+    private readonly ChannelSlot _channel;
     private ulong _lowestUnconfirmed = 1;
-    private IChannel? _channel;
-    private bool _disposed;
 
     public ConfirmingPublisher(IConnection connection, int maxOutstanding)
     {
-        _connection = connection;
         _window = new SemaphoreSlim(Math.Max(1, maxOutstanding));
+        _channel = new ChannelSlot(
+            connection,
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false),
+            (channel, _) =>
+            {
+                channel.BasicAcksAsync += (_, e) => Confirm(e.DeliveryTag, e.Multiple, nacked: false);
+                channel.BasicNacksAsync += (_, e) => Confirm(e.DeliveryTag, e.Multiple, nacked: true);
+                channel.BasicReturnAsync += (_, e) => MarkReturned(e);
+                channel.ChannelShutdownAsync += (_, e) => FailAll(e);
+                return Task.CompletedTask;
+            });
     }
 
     /// <summary>Publishes and completes when the broker confirms; throws a <see cref="PublishException"/> when it does not take the message.</summary>
@@ -45,7 +53,7 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
             await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                IChannel channel = await GetChannelAsync(cancellationToken).ConfigureAwait(false);
+                IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
                 pending.Sequence = await channel.GetNextPublishSequenceNumberAsync(cancellationToken).ConfigureAwait(false);
                 Track(pending);
                 try
@@ -79,32 +87,6 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
             Return(pending);
             _window.Release();
         }
-    }
-
-    private async ValueTask<IChannel> GetChannelAsync(CancellationToken cancellationToken)
-    {
-        IChannel? channel = _channel;
-        // A channel closed by a channel-level error (NOT_FOUND, PRECONDITION_FAILED) is never recovered by the client:
-        // open a new one. While the whole connection is down, keep the one the client will recover.
-        if (channel is not null && (channel.IsOpen || !_connection.IsOpen))
-        {
-            return channel;
-        }
-
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        IChannel fresh = await _connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false), cancellationToken).ConfigureAwait(false);
-        fresh.BasicAcksAsync += (_, e) => Confirm(e.DeliveryTag, e.Multiple, nacked: false);
-        fresh.BasicNacksAsync += (_, e) => Confirm(e.DeliveryTag, e.Multiple, nacked: true);
-        fresh.BasicReturnAsync += (_, e) => MarkReturned(e);
-        fresh.ChannelShutdownAsync += (_, e) => FailAll(e);
-        _channel = fresh;
-        if (channel is not null)
-        {
-            await channel.DisposeAsync().ConfigureAwait(false);
-        }
-
-        return fresh;
     }
 
     private void Track(PendingConfirm pending)
@@ -250,23 +232,15 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        IChannel? channel;
+        // Under the send lock, so that no publish is half-way through the channel being closed.
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            _disposed = true;
-            channel = Interlocked.Exchange(ref _channel, null);
+            await _channel.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {
             _sendLock.Release();
         }
-
-        if (channel is null)
-        {
-            return;
-        }
-
-        await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
     }
 }

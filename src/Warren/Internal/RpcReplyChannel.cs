@@ -21,16 +21,14 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly Bus _bus;
-    private readonly IConnection _connection;
     private readonly RpcReplyQueue _mode;
     private readonly RpcJson _json;
     private readonly JsonWriterPool _writers = new(64);
-    private readonly SemaphoreSlim _startLock = new(1, 1);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<string, PendingCall> _pending = new(StringComparer.Ordinal);
     private readonly string _idPrefix = Guid.NewGuid().ToString("N")[..12] + "-";
     private readonly Timer _sweeper;
-    private IChannel? _channel;
+    private readonly ChannelSlot _channel;
     private string _replyTo = RpcWire.DirectReplyTo;
     private long _nextId;
     private long _droppedReplies;
@@ -38,9 +36,9 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
     public RpcReplyChannel(Bus bus, IConnection connection, RpcReplyQueue mode, RpcJson json)
     {
         _bus = bus;
-        _connection = connection;
         _mode = mode;
         _json = json;
+        _channel = new ChannelSlot(connection, new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false), StartConsumingAsync);
         _sweeper = new Timer(static state => ((RpcReplyChannel)state!).FailExpired(), this, SweepInterval, SweepInterval);
     }
 
@@ -52,7 +50,7 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         RpcServiceDescriptor service, int method, TArguments arguments, RpcCallSettings settings, CancellationToken cancellationToken)
         where TArguments : IRpcArguments
     {
-        IChannel channel = _channel is { IsOpen: true } open ? open : await StartAsync(cancellationToken).ConfigureAwait(false);
+        IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
         if (!settings.QueueDeclared)
         {
             await _bus.EnsureQueueDeclaredAsync(service.Queue, service.Durable).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -121,43 +119,28 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         });
     }
 
-    private async ValueTask<IChannel> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Prepares each new reply channel: fails what waits on it when it closes, and starts the reply consumer.</summary>
+    private async Task StartConsumingAsync(IChannel channel, CancellationToken cancellationToken)
     {
-        await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        channel.ChannelShutdownAsync += (_, reason) =>
         {
-            if (_channel is { } existing && (existing.IsOpen || !_connection.IsOpen))
-            {
-                return existing;
-            }
-
-            IChannel channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            channel.ChannelShutdownAsync += (_, reason) =>
-            {
-                FailAll(new WarrenException($"The RPC reply channel closed before the reply came: {Errors.Describe(reason)}"));
-                return Task.CompletedTask;
-            };
-            string queue = RpcWire.DirectReplyTo;
-            if (_mode == RpcReplyQueue.Private)
-            {
-                // Named here, not by the server: after a connection recovery the client declares the queue again under the
-                // same name, so the reply-to of later requests still reaches this consumer.
-                queue = $"warren.rpc.reply.{Guid.NewGuid():N}";
-                await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken)
-                    .ConfigureAwait(false);
-            }
-
-            // Direct reply-to needs auto-ack and the consumer registered before the first request goes out.
-            await channel.BasicConsumeAsync(queue, autoAck: true, consumerTag: string.Empty, noLocal: false, exclusive: false, arguments: null,
-                new ReplyConsumer(channel, this), cancellationToken).ConfigureAwait(false);
-            _replyTo = queue;
-            _channel = channel;
-            return channel;
-        }
-        finally
+            FailAll(new WarrenException($"The RPC reply channel closed before the reply came: {Errors.Describe(reason)}"));
+            return Task.CompletedTask;
+        };
+        string queue = RpcWire.DirectReplyTo;
+        if (_mode == RpcReplyQueue.Private)
         {
-            _startLock.Release();
+            // Named here, not by the server: after a connection recovery the client declares the queue again under the
+            // same name, so the reply-to of later requests still reaches this consumer.
+            queue = $"warren.rpc.reply.{Guid.NewGuid():N}";
+            await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
         }
+
+        // Direct reply-to needs auto-ack and the consumer registered before the first request goes out.
+        await channel.BasicConsumeAsync(queue, autoAck: true, consumerTag: string.Empty, noLocal: false, exclusive: false, arguments: null,
+            new ReplyConsumer(channel, this), cancellationToken).ConfigureAwait(false);
+        _replyTo = queue;
     }
 
     private void Deliver(IReadOnlyBasicProperties properties, ReadOnlySpan<byte> body)
@@ -203,14 +186,8 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _sweeper.DisposeAsync().ConfigureAwait(false);
-        IChannel? channel = Interlocked.Exchange(ref _channel, null);
         FailAll(new ObjectDisposedException(nameof(Bus), "The bus was disposed before the reply came."));
-        if (channel is null)
-        {
-            return;
-        }
-
-        await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
+        await _channel.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Cancels one waiting call; allocated only for calls whose token can be cancelled.</summary>
