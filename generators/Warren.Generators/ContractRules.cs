@@ -157,6 +157,42 @@ internal static class ContractRules
         return kind;
     }
 
+    /// <summary>The named argument of <c>[Durable]</c> that sets a quorum queue's delivery limit.</summary>
+    public const string DeliveryLimitArgument = "DeliveryLimit";
+
+    /// <summary><c>Warren.DurableAttribute.DefaultDeliveryLimit</c>: the delivery limit of a quorum queue that sets none.</summary>
+    public const int DefaultDeliveryLimit = 5;
+
+    /// <summary>The queue type a <c>[Durable]</c> asks for: quorum for <c>[Durable(QueueType.Quorum)]</c>, else classic (also without <c>[Durable]</c>).</summary>
+    public static QueueTypeSpec QueueTypeOf(AttributeData? durable) =>
+        durable is { ConstructorArguments.Length: 1 } && durable.ConstructorArguments[0] is { Kind: TypedConstantKind.Enum, Value: int type }
+            && type == (int)QueueTypeSpec.Quorum
+            ? QueueTypeSpec.Quorum
+            : QueueTypeSpec.Classic;
+
+    /// <summary>The <c>DeliveryLimit</c> written on a <c>[Durable]</c>, or null when it is not set.</summary>
+    public static int? ExplicitDeliveryLimit(AttributeData? durable)
+    {
+        if (durable is null)
+        {
+            return null;
+        }
+
+        foreach (KeyValuePair<string, TypedConstant> argument in durable.NamedArguments)
+        {
+            if (argument.Key == DeliveryLimitArgument && argument.Value.Value is int limit)
+            {
+                return limit;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The delivery limit Warren declares for the queue a <c>[Durable]</c> describes: 0 unless it is a quorum queue.</summary>
+    public static int DeliveryLimitOf(AttributeData? durable) =>
+        QueueTypeOf(durable) == QueueTypeSpec.Quorum ? ExplicitDeliveryLimit(durable) ?? DefaultDeliveryLimit : 0;
+
     /// <summary>The method's name on the wire: <c>[RpcMethod("name")]</c>, else the C# name without <c>Async</c>.</summary>
     public static string WireName(IMethodSymbol method, AttributeData rpcMethod)
     {

@@ -36,7 +36,7 @@ public sealed partial class WarrenGenerator
                     public static readonly {{message.DescriptorName}} Instance = new();
 
                     private {{message.DescriptorName}}()
-                        : base({{Literal(message.MessageType)}}, global::Warren.ExchangeKind.{{message.Kind}}, {{Literal(message.Name)}}, durable: {{Bool(message.Durable)}}{{(message.Mandatory ? ", mandatory: true" : "")}})
+                        : base({{Literal(message.MessageType)}}, global::Warren.ExchangeKind.{{message.Kind}}, {{Literal(message.Name)}}, durable: {{Bool(message.Durable)}}{{(message.Mandatory ? ", mandatory: true" : "")}}{{QueueTypeArguments(message.QueueType, message.DeliveryLimit)}})
                     {
                     }
                 """);
@@ -99,12 +99,20 @@ public sealed partial class WarrenGenerator
                         durable: {{Bool(spec.Durable)}},
                         prefetch: {{spec.Prefetch}},
                         bindingKeys: {{bindingKeys}},
-                        headerBindings: {{headerBindings}});
+                        headerBindings: {{headerBindings}}{{QueueTypeArguments(spec.QueueType, spec.DeliveryLimit, separator: "\n        ")}});
                 }
                 """);
             writer.CloseBlock();
             return writer.ToString();
         }
+
+        /// <summary>
+        /// The descriptor constructor's trailing queue-type arguments, each after a comma and <paramref name="separator"/>:
+        /// nothing for a classic queue, the constructor's default.
+        /// </summary>
+        private static string QueueTypeArguments(QueueTypeSpec queueType, int deliveryLimit, string separator = " ") => queueType == QueueTypeSpec.Quorum
+            ? $",{separator}queueType: global::Warren.QueueType.Quorum,{separator}deliveryLimit: {deliveryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : string.Empty;
 
         public static string EmitRegistration(RegistrationSpec spec)
         {

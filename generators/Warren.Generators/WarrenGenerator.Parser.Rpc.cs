@@ -64,13 +64,16 @@ public sealed partial class WarrenGenerator
             }
 
             string fullName = FullName(type);
+            AttributeData? durable = FindAttribute(type, KnownNames.DurableAttribute);
             return new RpcServiceSpec(
                 TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 ServiceType: fullName,
                 DescriptorName: Identifier(fullName) + "_RpcDescriptor",
                 HintName: fullName + ".Rpc.g.cs",
                 Queue: queue,
-                Durable: HasAttribute(type, KnownNames.DurableAttribute),
+                Durable: durable is not null,
+                QueueType: QueueTypeOf(durable),
+                DeliveryLimit: DeliveryLimitOf(durable),
                 Methods: methods.ToEquatableArray());
         }
 

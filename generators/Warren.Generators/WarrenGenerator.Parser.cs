@@ -66,6 +66,9 @@ public sealed partial class WarrenGenerator
             }
 
             string fullName = FullName(type);
+            AttributeData? durable = FindAttribute(type, KnownNames.DurableAttribute);
+            // Only a queue has a type; on an exchange message the analyzer warns that it has no effect.
+            bool typedQueue = kind == ExchangeKindSpec.Queue;
             return new MessageSpec(
                 TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 MessageType: fullName,
@@ -73,7 +76,9 @@ public sealed partial class WarrenGenerator
                 HintName: fullName + ".Message.g.cs",
                 Kind: kind,
                 Name: name,
-                Durable: HasAttribute(type, KnownNames.DurableAttribute),
+                Durable: durable is not null,
+                QueueType: typedQueue ? QueueTypeOf(durable) : QueueTypeSpec.Classic,
+                DeliveryLimit: typedQueue ? DeliveryLimitOf(durable) : 0,
                 Mandatory: attribute.NamedArguments.Any(a => a.Key == "Mandatory" && a.Value.Value is true),
                 HasRoutingKeyTemplate: template is not null,
                 RoutingKey: routingKey,
@@ -119,6 +124,7 @@ public sealed partial class WarrenGenerator
             }
 
             string fullName = FullName(type);
+            AttributeData? durable = FindAttribute(type, KnownNames.DurableAttribute);
             return new ConsumerSpec(
                 TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 DisplayName: fullName,
@@ -126,7 +132,9 @@ public sealed partial class WarrenGenerator
                 RegistrationName: Identifier(fullName) + "_ConsumerRegistration",
                 HintName: fullName + ".Consumer.g.cs",
                 Queue: NamedString(consumer, "Queue"),
-                Durable: HasAttribute(type, KnownNames.DurableAttribute),
+                Durable: durable is not null,
+                QueueType: QueueTypeOf(durable),
+                DeliveryLimit: DeliveryLimitOf(durable),
                 Prefetch: prefetch,
                 BindingKeys: bindingKeys.ToEquatableArray(),
                 HeaderBindings: headerBindings.ToEquatableArray());
@@ -244,8 +252,8 @@ public sealed partial class WarrenGenerator
             return false;
         }
 
-        private static bool HasAttribute(INamedTypeSymbol type, string metadataName) =>
-            type.GetAttributes().Any(a => MetadataName(a.AttributeClass) == metadataName);
+        private static AttributeData? FindAttribute(INamedTypeSymbol type, string metadataName) =>
+            type.GetAttributes().FirstOrDefault(a => MetadataName(a.AttributeClass) == metadataName);
 
         private static string? NamedString(AttributeData attribute, string name)
         {

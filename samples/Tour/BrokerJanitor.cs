@@ -17,13 +17,20 @@ internal sealed class BrokerJanitor : IAsyncDisposable
     public static async Task<BrokerJanitor> ConnectAsync(Uri uri) =>
         new(await new ConnectionFactory { Uri = uri, ClientProvidedName = "warren-tour-janitor" }.CreateConnectionAsync());
 
-    /// <summary>Deletes every queue and exchange of <see cref="TutorialTopology"/>; deleting one that does not exist is fine.</summary>
+    /// <summary>Deletes every queue and exchange of <see cref="TutorialTopology"/> and their error queues; deleting one that does not exist is fine.</summary>
     public async Task DeleteTutorialTopologyAsync()
     {
         await using IChannel channel = await _connection.CreateChannelAsync();
         foreach (string queue in TutorialTopology.Queues)
         {
             await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);
+            await channel.QueueDeleteAsync(ErrorQueues.NameFor(queue), ifUnused: false, ifEmpty: false);
+        }
+
+        foreach (string exchange in TutorialTopology.Exchanges)
+        {
+            // Failures of the server-named queues bound to an exchange go to the exchange's error queue.
+            await channel.QueueDeleteAsync(ErrorQueues.NameFor(exchange), ifUnused: false, ifEmpty: false);
         }
 
         foreach (string exchange in TutorialTopology.Exchanges)

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -21,8 +23,6 @@ namespace Warren;
 /// </summary>
 public sealed class Bus : IAsyncDisposable
 {
-    private const int MaxRoutingKeyBytes = 255;
-
     private readonly IConnection _connection;
     private readonly ConfirmingPublisher _publisher;
     private readonly JsonWriterPool _writers;
@@ -36,6 +36,12 @@ public sealed class Bus : IAsyncDisposable
     private RpcReplyChannel? _privateReplies;
     private Task?[] _declarations = [];
     private int _disposed;
+    // Stopwatch timestamps of the current connection outage and resource alarm; 0 while connected and not blocked.
+    private long _lostAt;
+    private long _blockedAt;
+    // Connection events run one after the other on the thread pool, never on the client's I/O loop.
+    private readonly object _eventGate = new();
+    private Task _events = Task.CompletedTask;
 
     private Bus(BusOptions options, IConnection connection, ILogger logger)
     {
@@ -44,7 +50,7 @@ public sealed class Bus : IAsyncDisposable
         _connection = connection;
         _json = JsonDefaults.Resolve(options.JsonSerializerOptions);
         int window = Math.Max(1, options.MaxOutstandingConfirms);
-        _publisher = new ConfirmingPublisher(connection, window);
+        _publisher = new ConfirmingPublisher(connection, window, options.PublishTimeout, logger);
         _writers = new JsonWriterPool(window);
         _rpcJson = new RpcJson(_json);
         _topologyChannel = new ChannelSlot(connection, new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false));
@@ -56,6 +62,43 @@ public sealed class Bus : IAsyncDisposable
 
     /// <summary>True while the connection to the broker is open.</summary>
     public bool IsConnected => _connection.IsOpen;
+
+    /// <summary>
+    /// True while the broker blocks this connection because of a resource alarm (low on disk or memory): publishes wait
+    /// until it unblocks. False again when the connection is lost, since a new connection starts unblocked.
+    /// </summary>
+    public bool IsBlocked => Volatile.Read(ref _blockedAt) != 0;
+
+    /// <summary>
+    /// The connection to the broker was lost; the bus reconnects on its own. Raised once per outage, with the broker's
+    /// or the network's reason.
+    /// </summary>
+    /// <remarks>
+    /// Connection events are raised in order, one at a time, on the thread pool (never on the connection's I/O loop, so a
+    /// slow handler delays no recovery). A handler that throws is logged and ignored.
+    /// </remarks>
+    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost;
+
+    /// <summary>
+    /// The connection is back with every exchange, queue, binding and consumer the bus declared; carries how long it was
+    /// down. See <see cref="ConnectionLost"/> for how events are raised.
+    /// </summary>
+    public event EventHandler<ConnectionRecoveredEventArgs>? ConnectionRecovered;
+
+    /// <summary>
+    /// The broker blocked the connection because of a resource alarm, with its reason (e.g. <c>low on disk</c>):
+    /// publishes wait. See <see cref="ConnectionLost"/> for how events are raised.
+    /// </summary>
+    public event EventHandler<BlockedEventArgs>? ConnectionBlocked;
+
+    /// <summary>
+    /// The broker unblocked the connection. Not raised when the connection is lost while blocked (<see cref="IsBlocked"/>
+    /// turns false then, and <see cref="ConnectionLost"/> is raised). See <see cref="ConnectionLost"/> for how events are raised.
+    /// </summary>
+    public event EventHandler<UnblockedEventArgs>? ConnectionUnblocked;
+
+    /// <summary>True from a connection loss until RabbitMQ.Client has recovered the connection, its topology and its consumers.</summary>
+    internal bool IsRecovering => Volatile.Read(ref _lostAt) != 0;
 
     /// <summary>
     /// RPC replies that arrived for no waiting call on this bus (late ones after a timeout or cancellation, or unknown
@@ -74,6 +117,7 @@ public sealed class Bus : IAsyncDisposable
     public static async Task<Bus> ConnectAsync(BusOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new BusOptions();
+        ValidateLimits(options);
         ILogger logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Warren.Bus");
         var factory = new ConnectionFactory
         {
@@ -83,7 +127,12 @@ public sealed class Bus : IAsyncDisposable
             TopologyRecoveryEnabled = true,
             RequestedHeartbeat = options.Heartbeat,
             NetworkRecoveryInterval = options.NetworkRecoveryInterval,
+            // Larger than what the bus accepts, so that an oversize delivery from another publisher reaches the consumer,
+            // which moves it to the error queue, instead of the client closing the whole connection over it.
+            MaxInboundMessageBodySize = (uint)Math.Max(options.MaxMessageSize, ClientMaxInboundMessageBodySize),
         };
+        // After Uri, which sets the client's own, laxer TLS options for amqps://.
+        TlsSettings? tls = TlsSettings.Configure(factory, options);
         string endpoint = BusOptions.Redact(options.Uri);
 
         TimeSpan delay = TimeSpan.FromMilliseconds(100);
@@ -98,6 +147,11 @@ public sealed class Bus : IAsyncDisposable
             {
                 // Wrong credentials do not get better by retrying.
                 throw new BrokerAccessDeniedException(endpoint, options.Uri, denied.Message, Constants.AccessRefused, ex);
+            }
+            catch (BrokerUnreachableException ex) when (tls?.LastRefusal is { } refusal && IsTlsHandshakeFailure(ex))
+            {
+                // Nor does a certificate that is not trusted.
+                throw new BrokerCertificateException(endpoint, refusal, ex);
             }
             catch (BrokerUnreachableException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -142,9 +196,10 @@ public sealed class Bus : IAsyncDisposable
         ThrowIfDisposed();
         MessageDescriptor<TMessage> descriptor = MessageRegistry<TMessage>.Descriptor ?? throw WarrenRegistry.NotRegistered(typeof(TMessage));
         string key = routingKey ?? descriptor.GetRoutingKey(message);
-        if (key.Length > MaxRoutingKeyBytes / 3 && Encoding.UTF8.GetByteCount(key) > MaxRoutingKeyBytes)
+        // Counted only when it could be too long: a UTF-8 character takes at most 3 bytes.
+        if (key.Length > MessageLimitException.MaxRoutingKeyBytes / 3 && Encoding.UTF8.GetByteCount(key) > MessageLimitException.MaxRoutingKeyBytes)
         {
-            throw new ArgumentException($"The routing key of {descriptor.MessageType} is {Encoding.UTF8.GetByteCount(key)} bytes; AMQP allows at most {MaxRoutingKeyBytes}.", nameof(routingKey));
+            throw MessageLimitException.RoutingKeyTooLong(descriptor.MessageType, Encoding.UTF8.GetByteCount(key));
         }
 
         return PublishCoreAsync(descriptor, message, key, EnsureDeclaredAsync(descriptor), cancellationToken);
@@ -154,9 +209,11 @@ public sealed class Bus : IAsyncDisposable
     private async ValueTask PublishCoreAsync<TMessage>(
         MessageDescriptor<TMessage> descriptor, TMessage message, string routingKey, Task declared, CancellationToken cancellationToken)
     {
+        long deadline = 0;
         if (!declared.IsCompletedSuccessfully)
         {
-            await declared.WaitAsync(cancellationToken).ConfigureAwait(false);
+            deadline = _publisher.Deadline();
+            await DeclareForPublishAsync(descriptor, routingKey, declared, deadline, cancellationToken).ConfigureAwait(false);
         }
 
         var properties = new BasicProperties
@@ -178,17 +235,23 @@ public sealed class Bus : IAsyncDisposable
         try
         {
             JsonSerializer.Serialize(body.Writer, message, descriptor.GetTypeInfo(_json));
+            if (body.WrittenMemory.Length > Options.MaxMessageSize)
+            {
+                throw MessageLimitException.BodyTooLarge(descriptor.MessageType, $"message {descriptor.MessageType}", body.WrittenMemory.Length, Options.MaxMessageSize);
+            }
+
             try
             {
-                await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken, deadline).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsMissingDestination(ex, descriptor))
             {
                 // The exchange or queue was deleted after this connection declared it, so the broker took nothing: declare it
                 // again and publish once more. Only a miss naming this message's own destination is retried, so this cannot duplicate.
                 ForgetDeclaration(descriptor);
-                await EnsureDeclaredAsync(descriptor).WaitAsync(cancellationToken).ConfigureAwait(false);
-                await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                deadline = deadline == 0 ? _publisher.Deadline() : deadline;
+                await DeclareForPublishAsync(descriptor, routingKey, EnsureDeclaredAsync(descriptor), deadline, cancellationToken).ConfigureAwait(false);
+                await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken, deadline).ConfigureAwait(false);
             }
         }
         finally
@@ -196,6 +259,64 @@ public sealed class Bus : IAsyncDisposable
             // The client copies the body into its frame before the publish completes or fails, so the buffer is free again.
             _writers.Return(body);
         }
+    }
+
+    /// <summary>
+    /// Waits for the declaration a publish needs; when a connection loss interrupted it, waits for the connection to come
+    /// back and declares again, until the publish's deadline.
+    /// </summary>
+    private async Task DeclareForPublishAsync(MessageDescriptor descriptor, string routingKey, Task declared, long deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await declared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (Errors.IsConnectionFault(ex))
+            {
+                await _publisher.WaitForConnectionAsync(descriptor.Exchange, routingKey, deadline, cancellationToken).ConfigureAwait(false);
+                // A short pause, in case the connection only looks open while it goes down.
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                declared = EnsureDeclaredAsync(descriptor);
+            }
+        }
+    }
+
+    /// <summary>Refuses limits that cannot work before anything connects.</summary>
+    private static void ValidateLimits(BusOptions options)
+    {
+        if (options.MaxMessageSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxMessageSize, "BusOptions.MaxMessageSize must be positive.");
+        }
+
+        if (options.PublishTimeout <= TimeSpan.Zero && options.PublishTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PublishTimeout, "BusOptions.PublishTimeout must be positive (or Timeout.InfiniteTimeSpan).");
+        }
+    }
+
+    /// <summary>RabbitMQ.Client's own ceiling for inbound bodies, RabbitMQ's largest <c>max_message_size</c> before 4.0.</summary>
+    private const int ClientMaxInboundMessageBodySize = 128 * 1024 * 1024;
+
+    private static bool IsTlsHandshakeFailure(Exception exception)
+    {
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+
+            if (inner is AggregateException aggregate && aggregate.InnerExceptions.Any(IsTlsHandshakeFailure))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -251,20 +372,48 @@ public sealed class Bus : IAsyncDisposable
 
         foreach (RpcServiceDescriptor service in WarrenRegistry.RpcServices)
         {
-            await EnsureQueueDeclaredAsync(service.Queue, service.Durable).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     internal async Task<Subscription> SubscribeCoreAsync<TMessage>(
         MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, SubscriptionPlan plan, CancellationToken cancellationToken)
     {
+        string errorQueue = plan.ErrorQueueFor(message);
+        RetryPolicy retry = plan.Retry ?? Options.Retry ?? new RetryPolicy();
         await EnsureDeclaredAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
         return await StartConsumerAsync(
             plan.Prefetch,
             plan.Concurrency,
-            (channel, ct) => DeclareQueueAndBindingsAsync(channel, message, plan, ct),
-            (channel, subscription) => new ConsumerPump<TMessage>(channel, message, consumer, subscription, _json, Logger),
+            ct =>
+            {
+                ForgetDeclaration(message);
+                return EnsureDeclaredAsync(message).WaitAsync(ct);
+            },
+            async (channel, ct) =>
+            {
+                string queue = await DeclareQueueAndBindingsAsync(channel, message, plan, ct).ConfigureAwait(false);
+                await ErrorQueues.DeclareAsync(channel, errorQueue, ct).ConfigureAwait(false);
+                return queue;
+            },
+            (channel, subscription) => new ConsumerPump<TMessage>(channel, this, message, consumer, subscription, retry, errorQueue),
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Publishes raw bytes through the bus's publisher and completes when the broker has confirmed them: for moving a
+    /// delivery elsewhere (its error queue) byte for byte. Mandatory, so a message that no queue takes fails with
+    /// <see cref="PublishReturnedException"/> rather than vanishing; that needs a message id in <paramref name="properties"/>.
+    /// Not refused once the bus is disposing: subscriptions, which stop first, still move their last failures.
+    /// </summary>
+    internal ValueTask SendAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        _publisher.PublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken);
+
+    /// <summary>Declares an error queue on the bus's declaration channel, for when it went missing after the subscription started.</summary>
+    internal async Task DeclareErrorQueueAsync(string errorQueue, CancellationToken cancellationToken)
+    {
+        IChannel channel = await _topologyChannel.GetAsync(cancellationToken).ConfigureAwait(false);
+        await ErrorQueues.DeclareAsync(channel, errorQueue, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -279,12 +428,17 @@ public sealed class Bus : IAsyncDisposable
         ThrowIfDisposed();
         RpcServiceDescriptor<TService> service = RpcRegistry<TService>.Descriptor ?? throw WarrenRegistry.NotRegistered(typeof(TService));
         options ??= new ServeOptions();
-        await EnsureQueueDeclaredAsync(service.Queue, service.Durable).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(cancellationToken).ConfigureAwait(false);
         return await StartConsumerAsync(
             Math.Max((ushort)1, options.Prefetch),
             Math.Max((ushort)1, options.ConcurrentRequests),
+            ct =>
+            {
+                ForgetQueueDeclaration(service.Queue);
+                return EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(ct);
+            },
             (_, _) => Task.FromResult(service.Queue),
-            (channel, subscription) => new RpcServerPump<TService>(channel, service, implementation, subscription, _rpcJson, options, Logger),
+            (channel, subscription) => new RpcServerPump<TService>(channel, service, implementation, subscription, _rpcJson, options, Logger, Options.MaxMessageSize),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -309,42 +463,39 @@ public sealed class Bus : IAsyncDisposable
         return service.CreateClient(new RpcCaller(service, replies, options));
     }
 
-    /// <summary>Opens a consumer's own channel, sets its prefetch, declares its queue and starts consuming it.</summary>
+    /// <summary>
+    /// Opens a consumer's own channel, sets its prefetch, declares its queue and starts consuming it. The subscription
+    /// does all of that again when the broker closes its channel or cancels its consumer.
+    /// </summary>
     private async Task<Subscription> StartConsumerAsync(
         ushort prefetch,
         ushort concurrency,
+        Func<CancellationToken, Task> declareAgain,
         Func<IChannel, CancellationToken, Task<string>> declareQueue,
         Func<IChannel, Subscription, IAsyncBasicConsumer> createConsumer,
         CancellationToken cancellationToken)
     {
-        IChannel channel = await _connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: concurrency),
-            cancellationToken).ConfigureAwait(false);
+        var subscription = new Subscription(this, _connection, new ConsumerSetup(prefetch, concurrency, declareAgain, declareQueue, createConsumer));
         try
         {
-            await channel.BasicQosAsync(0, prefetch, global: false, cancellationToken).ConfigureAwait(false);
-            string queue = await declareQueue(channel, cancellationToken).ConfigureAwait(false);
-            var subscription = new Subscription(this, channel, queue);
-            string consumerTag = await channel.BasicConsumeAsync(
-                queue, autoAck: false, consumerTag: string.Empty, noLocal: false, exclusive: false, arguments: null,
-                createConsumer(channel, subscription), cancellationToken).ConfigureAwait(false);
-            subscription.Started(consumerTag);
-            lock (_gate)
-            {
-                _subscriptions.Add(subscription);
-            }
-
-            return subscription;
+            await subscription.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason is { } reason && Errors.AccessDenied(reason, ex) is { } denied)
         {
-            await channel.DisposeAsync().ConfigureAwait(false);
-            throw;
+            // No read permission on the queue: a permission, not worth retrying.
+            throw denied;
         }
+
+        lock (_gate)
+        {
+            _subscriptions.Add(subscription);
+        }
+
+        return subscription;
     }
 
     /// <summary>Declares a plain named queue (an RPC service queue) once per connection; both clients and servers call it.</summary>
-    internal Task EnsureQueueDeclaredAsync(string queue, bool durable)
+    internal Task EnsureQueueDeclaredAsync(string queue, QueueSettings settings)
     {
         lock (_gate)
         {
@@ -353,22 +504,31 @@ public sealed class Bus : IAsyncDisposable
                 return existing;
             }
 
-            Task declaration = DeclareQueueAsync(queue, durable);
+            Task declaration = DeclareQueueAsync(queue, settings);
             _queueDeclarations[queue] = declaration;
             return declaration;
         }
     }
 
-    private async Task DeclareQueueAsync(string queue, bool durable)
+    private async Task DeclareQueueAsync(string queue, QueueSettings settings)
     {
         IChannel channel = await _topologyChannel.GetAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await channel.QueueDeclareAsync(queue, durable, exclusive: false, autoDelete: false, arguments: null).ConfigureAwait(false);
+            await settings.DeclareAsync(channel, queue, exclusive: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationInterruptedException ex)
         {
-            throw Errors.Topology($"queue '{queue}'", ex);
+            throw Errors.Topology($"queue '{queue}' as a {settings}", ex);
+        }
+    }
+
+    /// <summary>Drops the cached declaration of a plain named queue, so the next use declares it again (it may have been deleted).</summary>
+    private void ForgetQueueDeclaration(string queue)
+    {
+        lock (_gate)
+        {
+            _queueDeclarations.Remove(queue);
         }
     }
 
@@ -387,13 +547,10 @@ public sealed class Bus : IAsyncDisposable
             return message.Name;
         }
 
-        string described = plan.Queue is null ? "a server-named queue" : $"queue '{plan.Queue}'";
+        string described = plan.Queue is null ? "a server-named queue" : $"queue '{plan.Queue}' as a {plan.QueueSettings}";
         try
         {
-            QueueDeclareOk declared = await channel.QueueDeclareAsync(
-                plan.Queue ?? string.Empty, plan.Durable, exclusive: plan.Exclusive, autoDelete: plan.Exclusive, arguments: null,
-                cancellationToken: cancellationToken).ConfigureAwait(false);
-            string queue = declared.QueueName;
+            string queue = await plan.QueueSettings.DeclareAsync(channel, plan.Queue ?? string.Empty, plan.Exclusive, cancellationToken).ConfigureAwait(false);
             foreach (string key in plan.BindingKeys)
             {
                 await channel.QueueBindAsync(queue, message.Exchange, key, arguments: null, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -464,7 +621,7 @@ public sealed class Bus : IAsyncDisposable
     {
         if (descriptor.Kind == ExchangeKind.Queue)
         {
-            await DeclareQueueAsync(descriptor.Name, descriptor.Durable).ConfigureAwait(false);
+            await DeclareQueueAsync(descriptor.Name, descriptor.QueueSettings).ConfigureAwait(false);
             return;
         }
 
@@ -484,28 +641,105 @@ public sealed class Bus : IAsyncDisposable
     {
         _connection.ConnectionShutdownAsync += (_, reason) =>
         {
-            if (Volatile.Read(ref _disposed) == 0)
+            if (Volatile.Read(ref _disposed) != 0)
             {
-                Log.ConnectionLost(Logger, Errors.Describe(reason));
+                return Task.CompletedTask;
+            }
+
+            // A new connection starts unblocked.
+            Interlocked.Exchange(ref _blockedAt, 0);
+            var lost = new ConnectionLostEventArgs(
+                reason.ReplyCode, reason.ReplyText, reason.Initiator == ShutdownInitiator.Peer, DateTimeOffset.UtcNow, reason.Exception);
+            if (Interlocked.CompareExchange(ref _lostAt, Stopwatch.GetTimestamp(), 0) == 0)
+            {
+                Log.ConnectionLost(Logger, lost.Reason);
+                Raise(ConnectionLost, lost, nameof(ConnectionLost));
+            }
+            else
+            {
+                // Already down: a recovery attempt failed after reconnecting.
+                Log.ConnectionRecoveryFailed(Logger, lost.Reason, Options.NetworkRecoveryInterval);
             }
 
             return Task.CompletedTask;
         };
+        _connection.ConnectionRecoveryErrorAsync += (_, failure) =>
+        {
+            Log.ConnectionRecoveryFailed(Logger, failure.Exception.InnerException?.Message ?? failure.Exception.Message, Options.NetworkRecoveryInterval);
+            return Task.CompletedTask;
+        };
         _connection.RecoverySucceededAsync += (_, _) =>
         {
-            Log.ConnectionRecovered(Logger);
+            long lostAt = Interlocked.Exchange(ref _lostAt, 0);
+            TimeSpan downtime = lostAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(lostAt);
+            Log.ConnectionRecovered(Logger, downtime);
+            Raise(ConnectionRecovered, new ConnectionRecoveredEventArgs(downtime, DateTimeOffset.UtcNow), nameof(ConnectionRecovered));
+            return Task.CompletedTask;
+        };
+        _connection.QueueNameChangedAfterRecoveryAsync += (_, renamed) =>
+        {
+            // Server-named queues get new names when the client declares them again; keep Subscription.Queue current.
+            Subscription[] subscriptions;
+            lock (_gate)
+            {
+                subscriptions = [.. _subscriptions];
+            }
+
+            foreach (Subscription subscription in subscriptions)
+            {
+                subscription.QueueRenamed(renamed.NameBefore, renamed.NameAfter);
+            }
+
+            Log.QueueRenamed(Logger, renamed.NameBefore, renamed.NameAfter);
             return Task.CompletedTask;
         };
         _connection.ConnectionBlockedAsync += (_, blocked) =>
         {
+            Interlocked.Exchange(ref _blockedAt, Stopwatch.GetTimestamp());
             Log.ConnectionBlocked(Logger, blocked.Reason);
+            Raise(ConnectionBlocked, new BlockedEventArgs(blocked.Reason, DateTimeOffset.UtcNow), nameof(ConnectionBlocked));
             return Task.CompletedTask;
         };
         _connection.ConnectionUnblockedAsync += (_, _) =>
         {
-            Log.ConnectionUnblocked(Logger);
+            long blockedAt = Interlocked.Exchange(ref _blockedAt, 0);
+            TimeSpan blockedFor = blockedAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(blockedAt);
+            Log.ConnectionUnblocked(Logger, blockedFor);
+            Raise(ConnectionUnblocked, new UnblockedEventArgs(blockedFor, DateTimeOffset.UtcNow), nameof(ConnectionUnblocked));
             return Task.CompletedTask;
         };
+    }
+
+    /// <summary>Queues a connection event behind the ones raised before it; each handler runs on its own, so one that throws stops no other.</summary>
+    private void Raise<TArgs>(EventHandler<TArgs>? handlers, TArgs args, string name)
+        where TArgs : EventArgs
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        lock (_eventGate)
+        {
+            _events = _events.ContinueWith(
+                _ =>
+                {
+                    foreach (Delegate handler in handlers.GetInvocationList())
+                    {
+                        try
+                        {
+                            ((EventHandler<TArgs>)handler)(this, args);
+                        }
+                        catch (Exception ex)
+                        {
+                            Log.EventHandlerFailed(Logger, name, ex);
+                        }
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+        }
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

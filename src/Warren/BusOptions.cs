@@ -1,4 +1,5 @@
 using System;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -31,6 +32,32 @@ public sealed class BusOptions
     /// <summary>How many publishes may await their broker confirmation at once on the bus's publish channel.</summary>
     public int MaxOutstandingConfirms { get; set; } = 256;
 
+    /// <summary>
+    /// How long a publish may take in all before it throws <see cref="PublishTimeoutException"/>: waiting for the
+    /// connection to recover, for the broker to stop blocking publishers (resource alarm), for a free confirm slot, and for
+    /// the confirm itself. A publish interrupted by a connection or channel loss is sent again within this time, so a
+    /// message may arrive twice (at most <see cref="MaxOutstandingConfirms"/> per outage), never zero times after a
+    /// successful publish. 30 s by default; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The largest message body, in bytes, the bus sends or accepts: a larger publish (or RPC request or reply) throws
+    /// <see cref="MessageLimitException"/> before anything is sent, and a larger delivery goes to the error queue.
+    /// 16 MiB by default, RabbitMQ 4's default <c>max_message_size</c>; keep it no higher than the broker's.
+    /// </summary>
+    public int MaxMessageSize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Certificates to trust for an <c>amqps://</c> broker besides the system's trusted roots: a private CA, or the
+    /// broker's own self-signed certificate. The broker's certificate must chain to one of them (or be one of them) and
+    /// name the host of <see cref="Uri"/>; no other certificate errors are ever accepted. Null by default: only the system's roots.
+    /// </summary>
+    public X509Certificate2Collection? TrustedCertificates { get; set; }
+
+    /// <summary>A certificate (with its private key) to present to an <c>amqps://</c> broker that asks for one (mutual TLS); none by default.</summary>
+    public X509Certificate2? ClientCertificate { get; set; }
+
     /// <summary>The AMQP heartbeat, so that a silent network stall is detected.</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -39,6 +66,12 @@ public sealed class BusOptions
 
     /// <summary>How long disposing a subscription or the bus waits for in-flight handlers before cancelling them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How a handler that throws is retried (held unacknowledged, with back-off) before its message goes to the error
+    /// queue; 3 retries by default. <see cref="SubscribeOptions.Retry"/> overrides it for one subscription.
+    /// </summary>
+    public RetryPolicy Retry { get; set; } = new();
 
     /// <summary>The options with the password masked.</summary>
     public override string ToString() => $"BusOptions {{ Uri = {Redact(Uri)}, ClientName = {ClientName} }}";

@@ -45,7 +45,8 @@ public sealed class TopologyException : WarrenException
 }
 
 /// <summary>
-/// The broker refused the connection: wrong credentials, a virtual host that does not exist, or no permission on it.
+/// The broker refused access: wrong credentials, a virtual host that does not exist or that the user has no access to,
+/// or no permission on an exchange or queue (configure to declare it, write to publish to it, read to consume from it).
 /// Not retried: it does not get better by waiting.
 /// </summary>
 public sealed class BrokerAccessDeniedException : WarrenException
@@ -54,11 +55,28 @@ public sealed class BrokerAccessDeniedException : WarrenException
         : base($"The broker at {endpoint} refused access to virtual host '{VirtualHostOf(uri)}': {replyCode} {reason}", innerException)
     {
         VirtualHost = VirtualHostOf(uri);
+        Resource = $"vhost '{VirtualHost}'";
+        ReplyCode = replyCode;
+    }
+
+    /// <summary>Access to one exchange or queue refused: <paramref name="reason"/> is the broker's reply text, which names them.</summary>
+    internal BrokerAccessDeniedException(string virtualHost, string resource, string reason, ushort replyCode, Exception? innerException)
+        : base($"The broker refused access to {resource} in virtual host '{virtualHost}': {replyCode} {reason}. " +
+               "Grant the user the permission (rabbitmqctl set_permissions: configure to declare, write to publish, read to consume).", innerException)
+    {
+        VirtualHost = virtualHost;
+        Resource = resource;
         ReplyCode = replyCode;
     }
 
     /// <summary>The virtual host the connection asked for.</summary>
     public string VirtualHost { get; }
+
+    /// <summary>
+    /// What access was refused to, as the broker names it: <c>exchange 'orders'</c>, <c>queue 'tasks'</c>, or
+    /// <c>vhost '/'</c> when the connection itself was refused.
+    /// </summary>
+    public string Resource { get; }
 
     /// <summary>The AMQP reply code: 403 (ACCESS_REFUSED) or 530 (NOT_ALLOWED, for a missing virtual host).</summary>
     public ushort ReplyCode { get; }
@@ -68,4 +86,22 @@ public sealed class BrokerAccessDeniedException : WarrenException
         string path = Uri.UnescapeDataString(uri.AbsolutePath);
         return path.Length <= 1 ? "/" : path[1..];
     }
+}
+
+/// <summary>
+/// The <c>amqps://</c> broker's certificate was not accepted: it does not chain to a trusted root (the system's or
+/// <see cref="BusOptions.TrustedCertificates"/>), it does not name the host connected to, or there was none.
+/// Not retried: it does not get better by waiting.
+/// </summary>
+public sealed class BrokerCertificateException : WarrenException
+{
+    internal BrokerCertificateException(string endpoint, string reason, Exception? innerException)
+        : base($"The TLS certificate of the broker at {endpoint} was not accepted: {reason}. To trust a private CA or a self-signed " +
+               "certificate, add it to BusOptions.TrustedCertificates; the certificate must name the host of the URI.", innerException)
+    {
+        Reason = reason;
+    }
+
+    /// <summary>Why the certificate was not accepted.</summary>
+    public string Reason { get; }
 }

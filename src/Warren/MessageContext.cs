@@ -14,14 +14,21 @@ public readonly struct MessageContext
     private static readonly IReadOnlyDictionary<string, object?> NoHeaders = new Dictionary<string, object?>();
     private readonly IReadOnlyBasicProperties? _properties;
 
-    /// <summary>Creates a context; the consume loop does this for every delivery.</summary>
+    /// <summary>Creates a context for the first call of a handler; the consume loop does this for every delivery.</summary>
     public MessageContext(string exchange, string routingKey, bool redelivered, string queue, IReadOnlyBasicProperties? properties)
+        : this(exchange, routingKey, redelivered, queue, properties, attempt: 1)
+    {
+    }
+
+    /// <summary>Creates a context for call number <paramref name="attempt"/> (1-based) of a handler for one delivery.</summary>
+    public MessageContext(string exchange, string routingKey, bool redelivered, string queue, IReadOnlyBasicProperties? properties, int attempt)
     {
         Exchange = exchange;
         RoutingKey = routingKey;
         Redelivered = redelivered;
         Queue = queue;
         _properties = properties;
+        Attempt = attempt;
     }
 
     /// <summary>The exchange the message was published to; empty for the default exchange.</summary>
@@ -35,6 +42,12 @@ public readonly struct MessageContext
 
     /// <summary>The queue the message was consumed from.</summary>
     public string Queue { get; }
+
+    /// <summary>
+    /// Which call of the handler for this delivery this is: 1 the first time, 2 for the first retry after the handler threw,
+    /// up to <see cref="RetryPolicy.MaxRetries"/> + 1 (see <see cref="BusOptions.Retry"/>).
+    /// </summary>
+    public int Attempt { get; }
 
     /// <summary>The AMQP headers; empty when the message had none. String values arrive as UTF-8 bytes: see <see cref="GetHeader"/>.</summary>
     public IReadOnlyDictionary<string, object?> Headers =>

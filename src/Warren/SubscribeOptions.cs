@@ -14,6 +14,18 @@ public sealed class SubscribeOptions
     /// <summary>Whether a named queue is durable; replaces <see cref="DurableAttribute"/> on the consumer.</summary>
     public bool? Durable { get; init; }
 
+    /// <summary>
+    /// The type of a named queue; replaces the consumer's <see cref="DurableAttribute.QueueType"/>. A quorum queue is
+    /// always durable and needs a queue name. Ignored for queue messages, whose own <see cref="DurableAttribute"/> decides.
+    /// </summary>
+    public QueueType? QueueType { get; init; }
+
+    /// <summary>
+    /// The delivery limit of a named quorum queue; replaces the consumer's <see cref="DurableAttribute.DeliveryLimit"/>.
+    /// Every declaration of one queue must agree on it, or the broker refuses the later one.
+    /// </summary>
+    public int? DeliveryLimit { get; init; }
+
     /// <summary>How many unacknowledged messages the broker sends at once; replaces <see cref="ConsumerAttribute.Prefetch"/>.</summary>
     public ushort? Prefetch { get; init; }
 
@@ -26,4 +38,14 @@ public sealed class SubscribeOptions
 
     /// <summary>How many messages this subscription handles at once (1, the default, handles them in order).</summary>
     public ushort? ConcurrentHandlers { get; init; }
+
+    /// <summary>How a failing handler is retried before its message goes to the error queue; replaces <see cref="BusOptions.Retry"/>.</summary>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>
+    /// The queue that takes the messages this subscription cannot handle. By default <c>&lt;queue&gt;.error</c>
+    /// (<see cref="ErrorQueues.NameFor"/>), or <c>&lt;exchange&gt;.error</c> for a server-named queue, whose name changes
+    /// with every subscription. Declared durable when the subscription starts.
+    /// </summary>
+    public string? ErrorQueue { get; init; }
 }

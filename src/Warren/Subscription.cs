@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 using Warren.Internal;
 
@@ -12,44 +14,88 @@ namespace Warren;
 /// A running consumer on its own channel. Disposing it stops taking deliveries, lets in-flight handlers finish
 /// (up to <see cref="BusOptions.ShutdownTimeout"/>, then cancels them and returns their messages to the queue) and closes the channel.
 /// </summary>
+/// <remarks>
+/// It keeps consuming through broker faults. After a connection loss RabbitMQ.Client recovers the channel, the queue,
+/// its bindings and the consumer. When the broker closes only the channel (a channel-level error such as
+/// <c>PRECONDITION_FAILED</c>) or cancels the consumer (its queue was deleted), which the client does not recover, the
+/// subscription declares its queue and bindings again and consumes again (on a new channel with the same prefetch and
+/// concurrency when the old one is closed), retrying with back-off until that works or the subscription is disposed.
+/// Messages that were delivered but not acknowledged come back from the broker marked redelivered. Handlers still
+/// running on a channel the broker closed see their cancellation token fire: they can no longer acknowledge, and the
+/// broker has already put their messages back.
+/// </remarks>
 public sealed class Subscription : IAsyncDisposable
 {
+    private static readonly TimeSpan FirstResumeDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxResumeDelay = TimeSpan.FromSeconds(5);
+
     private readonly Bus _bus;
-    private readonly IChannel _channel;
-    private readonly CancellationTokenSource _handlers = new();
+    private readonly IConnection _connection;
+    private readonly ConsumerSetup _setup;
+    // Replaced when the broker closes the channel, after cancelling the handlers still running on it.
+    private CancellationTokenSource _handlers = new();
+    // Never disposed: a pump that outlived the shutdown timeout may still read its token; it owns no timer or handle.
+    private readonly CancellationTokenSource _stoppingSource = new();
+    private readonly object _gate = new();
+    // Channels the broker closed under this subscription; disposed with it, once no handler acks into them any more.
+    private readonly List<IChannel> _retiredChannels = [];
+    private IChannel? _channel;
+    private WatchedConsumer? _consumer;
+    private volatile string _queue = string.Empty;
+    private volatile string _consumerTag = string.Empty;
+    private Task _resumeLoop = Task.CompletedTask;
+    private bool _resumeRequested;
+    private bool _resumeRunning;
+    private volatile bool _started;
     private int _inFlight;
     private volatile bool _stopping;
     private int _disposed;
 
-    internal Subscription(Bus bus, IChannel channel, string queue)
+    internal Subscription(Bus bus, IConnection connection, ConsumerSetup setup)
     {
         _bus = bus;
-        _channel = channel;
-        Queue = queue;
-        _channel.ChannelShutdownAsync += (_, reason) =>
-        {
-            // A channel-level error (not our own close) stops this consumer; say so with the broker's reason.
-            if (!_stopping && reason.Initiator != ShutdownInitiator.Application)
-            {
-                Log.ConsumerChannelClosed(_bus.Logger, Queue, Errors.Describe(reason));
-            }
-
-            return Task.CompletedTask;
-        };
+        _connection = connection;
+        _setup = setup;
     }
 
-    /// <summary>The queue consumed; for server-named queues, the name the broker chose.</summary>
-    public string Queue { get; }
+    /// <summary>
+    /// The queue consumed; for server-named queues, the name the broker chose, which changes when the queue is declared
+    /// again after a connection loss.
+    /// </summary>
+    public string Queue => _queue;
 
     /// <summary>The consumer tag the broker gave this subscription.</summary>
-    public string ConsumerTag { get; private set; } = string.Empty;
+    public string ConsumerTag => _consumerTag;
 
     /// <summary>The token handed to handlers; cancelled when shutdown outlasts its timeout.</summary>
-    internal CancellationToken HandlerToken => _handlers.Token;
+    internal CancellationToken HandlerToken => Volatile.Read(ref _handlers).Token;
+
+    /// <summary>Cancelled as soon as disposing starts: ends a retry back-off at once, so the message goes back to the queue.</summary>
+    internal CancellationToken StoppingToken => _stoppingSource.Token;
 
     internal bool IsStopping => _stopping;
 
-    internal void Started(string consumerTag) => ConsumerTag = consumerTag;
+    /// <summary>Opens the channel, sets its prefetch, declares the queue and starts consuming it.</summary>
+    internal async Task StartAsync(CancellationToken cancellationToken)
+    {
+        IChannel channel = await OpenChannelAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ConsumeAsync(channel, again: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
+            throw;
+        }
+
+        _started = true;
+        if (!channel.IsOpen)
+        {
+            // Closed between consume-ok and now, before the shutdown handler would act on it.
+            RequestResume();
+        }
+    }
 
     /// <summary>Counts a delivery in; false once the subscription is stopping, so the message is left for redelivery.</summary>
     internal bool TryEnter()
@@ -66,6 +112,276 @@ public sealed class Subscription : IAsyncDisposable
 
     internal void Exit() => Interlocked.Decrement(ref _inFlight);
 
+    /// <summary>The client declared the server-named queue again, under a new name, while recovering the connection.</summary>
+    internal bool QueueRenamed(string before, string after)
+    {
+        lock (_gate)
+        {
+            if (!string.Equals(_queue, before, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            _queue = after;
+            return true;
+        }
+    }
+
+    /// <summary>The broker cancelled <paramref name="consumer"/> (basic.cancel), e.g. because its queue was deleted.</summary>
+    internal void CancelledByBroker(WatchedConsumer consumer)
+    {
+        if (_stopping || !ReferenceEquals(consumer, Volatile.Read(ref _consumer)))
+        {
+            return;
+        }
+
+        Log.ConsumerCancelledByBroker(_bus.Logger, Queue);
+        RequestResume();
+    }
+
+    private async Task<IChannel> OpenChannelAsync(CancellationToken cancellationToken)
+    {
+        IChannel channel = await _connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: _setup.Concurrency),
+            cancellationToken).ConfigureAwait(false);
+        channel.ChannelShutdownAsync += (_, reason) => OnChannelShutdownAsync(channel, reason);
+        try
+        {
+            await channel.BasicQosAsync(0, _setup.Prefetch, global: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
+            throw;
+        }
+
+        return channel;
+    }
+
+    /// <summary>Declares the queue and its bindings on <paramref name="channel"/> and consumes it with a fresh pump.</summary>
+    private async Task ConsumeAsync(IChannel channel, bool again, CancellationToken cancellationToken)
+    {
+        if (again)
+        {
+            await _setup.DeclareAgain(cancellationToken).ConfigureAwait(false);
+        }
+
+        string previous = _queue;
+        string queue = await _setup.DeclareQueue(channel, cancellationToken).ConfigureAwait(false);
+        if (again && previous.Length > 0 && !string.Equals(previous, queue, StringComparison.Ordinal))
+        {
+            // The server-named queue went away with its consumer, and the broker named the new one differently. Deleting the
+            // old name is a no-op on the broker, but drops the client's record of its bindings, which a later connection
+            // recovery would otherwise try to restore onto a queue that no longer exists.
+            await channel.QueueDeleteAsync(previous, ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var consumer = new WatchedConsumer(_setup.CreatePump(channel, this), this);
+        lock (_gate)
+        {
+            _queue = queue;
+            _channel = channel;
+            _consumer = consumer;
+        }
+
+        _consumerTag = await channel.BasicConsumeAsync(
+            queue, autoAck: false, consumerTag: string.Empty, noLocal: false, exclusive: false, arguments: null,
+            consumer, cancellationToken).ConfigureAwait(false);
+        consumer.Registered();
+
+        // Disposed while basic.consume was on the wire: the caller lets go of the channel, and the consumer with it.
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private Task OnChannelShutdownAsync(IChannel channel, ShutdownEventArgs reason)
+    {
+        if (_stopping || !_started || reason.Initiator == ShutdownInitiator.Application || !ReferenceEquals(channel, Volatile.Read(ref _channel)))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (!_connection.IsOpen || _bus.IsRecovering)
+        {
+            // The whole connection went down: RabbitMQ.Client recovers this channel and its consumer along with it.
+            return Task.CompletedTask;
+        }
+
+        Log.ConsumerChannelClosed(_bus.Logger, Queue, Errors.Describe(reason));
+        AbandonHandlers();
+        RequestResume();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stops the work on the deliveries of the closed channel: their acks cannot reach the broker, which has already put the
+    /// messages back. This also frees the client's I/O loop, which waits for the channel's running handlers before it reads on.
+    /// </summary>
+    private void AbandonHandlers()
+    {
+        Volatile.Read(ref _consumer)?.Abandon();
+        CancellationTokenSource abandoned = Interlocked.Exchange(ref _handlers, new CancellationTokenSource());
+
+        // On the thread pool: this runs on the client's I/O loop, where handler continuations must not run.
+        _ = abandoned.CancelAsync();
+    }
+
+    private void RequestResume()
+    {
+        lock (_gate)
+        {
+            _resumeRequested = true;
+            if (_resumeRunning || _stopping)
+            {
+                return;
+            }
+
+            _resumeRunning = true;
+            _resumeLoop = Task.Run(ResumeLoopAsync);
+        }
+    }
+
+    /// <summary>Gets the consumer going again after a short back-off, retrying with longer ones, until it works or the subscription stops.</summary>
+    private async Task ResumeLoopAsync()
+    {
+        CancellationToken stopping = _stoppingSource.Token;
+        long since = Stopwatch.GetTimestamp();
+        TimeSpan delay = FirstResumeDelay;
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (!_resumeRequested || _stopping)
+                {
+                    _resumeRunning = false;
+                    return;
+                }
+            }
+
+            try
+            {
+                await Task.Delay(delay, stopping).ConfigureAwait(false);
+                if (!_connection.IsOpen || _bus.IsRecovering)
+                {
+                    // The connection went down meanwhile: the client recovers it with this channel and consumer. Look again after.
+                    continue;
+                }
+
+                lock (_gate)
+                {
+                    _resumeRequested = false;
+                }
+
+                if (await ResumeOnceAsync(stopping).ConfigureAwait(false) is { } how)
+                {
+                    Log.ConsumerResumed(_bus.Logger, Queue, how, Stopwatch.GetElapsedTime(since));
+                }
+
+                delay = FirstResumeDelay;
+                since = Stopwatch.GetTimestamp();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                lock (_gate)
+                {
+                    _resumeRunning = false;
+                }
+
+                return;
+            }
+            catch (Exception ex)
+            {
+                lock (_gate)
+                {
+                    _resumeRequested = true;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxResumeDelay.Ticks));
+                Log.ConsumerResumeFailed(_bus.Logger, Queue, Describe(ex), delay);
+            }
+        }
+    }
+
+    /// <summary>Restarts what is broken; returns how, or null when the client library had already recovered it.</summary>
+    private async Task<string?> ResumeOnceAsync(CancellationToken cancellationToken)
+    {
+        IChannel? channel;
+        WatchedConsumer? consumer;
+        lock (_gate)
+        {
+            channel = _channel;
+            consumer = _consumer;
+        }
+
+        if (channel is { IsOpen: true } && consumer is { IsRegistered: true })
+        {
+            return null;
+        }
+
+        if (channel is { IsOpen: true })
+        {
+            // Cancelled by the broker, channel fine: consume again on it, where handlers still running ack their messages.
+            // Cancelling the dead tag is a no-op on the broker but drops the client's record of that consumer, so a later
+            // connection recovery does not bring it back next to the new one.
+            if (ConsumerTag.Length > 0)
+            {
+                await channel.BasicCancelAsync(ConsumerTag, noWait: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            await ConsumeAsync(channel, again: true, cancellationToken).ConfigureAwait(false);
+            return "on the same channel";
+        }
+
+        if (channel is not null)
+        {
+            await RetireAsync(channel).ConfigureAwait(false);
+        }
+
+        IChannel fresh = await OpenChannelAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ConsumeAsync(fresh, again: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RetireAsync(fresh).ConfigureAwait(false);
+            throw;
+        }
+
+        return "on a new channel";
+    }
+
+    /// <summary>Lets go of a channel the broker closed (or that failed to start consuming).</summary>
+    private async Task RetireAsync(IChannel channel)
+    {
+        lock (_gate)
+        {
+            if (_retiredChannels.Contains(channel))
+            {
+                return;
+            }
+
+            _retiredChannels.Add(channel);
+        }
+
+        try
+        {
+            // On a closed channel this sends nothing, but drops the client's record of the channel and its consumer, so that a
+            // later connection recovery does not revive it. Not disposed yet: a handler still running acks into it, the client
+            // reports that as AlreadyClosedException to the pump, and the broker redelivers the message.
+            await channel.AbortAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Nothing left to close.
+        }
+    }
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        OperationInterruptedException { ShutdownReason: { } reason } => Errors.Describe(reason),
+        _ => exception.Message,
+    };
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
@@ -75,11 +391,28 @@ public sealed class Subscription : IAsyncDisposable
         }
 
         _stopping = true;
+        _stoppingSource.Cancel();
+        Task resumeLoop;
+        lock (_gate)
+        {
+            resumeLoop = _resumeLoop;
+        }
+
         try
         {
-            if (_channel.IsOpen && ConsumerTag.Length > 0)
+            // A resume in progress ends at once (it waits on the stopping token); bounded in case the broker does not answer.
+            await resumeLoop.WaitAsync(_bus.Options.ShutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // It is stuck on the broker; a channel it opens after all is closed when it sees the stopping token.
+        }
+        IChannel? channel = Volatile.Read(ref _channel);
+        try
+        {
+            if (channel is { IsOpen: true } && ConsumerTag.Length > 0)
             {
-                await _channel.BasicCancelAsync(ConsumerTag).ConfigureAwait(false);
+                await channel.BasicCancelAsync(ConsumerTag).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or OperationCanceledException)
@@ -91,12 +424,34 @@ public sealed class Subscription : IAsyncDisposable
         if (Volatile.Read(ref _inFlight) > 0)
         {
             Log.ShutdownTimedOut(_bus.Logger, Queue, Volatile.Read(ref _inFlight));
-            _handlers.Cancel();
+            Volatile.Read(ref _handlers).Cancel();
             await DrainAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
 
-        await ChannelClosing.CloseAndDisposeAsync(_channel).ConfigureAwait(false);
-        _handlers.Dispose();
+        if (channel is not null)
+        {
+            if (channel.IsOpen)
+            {
+                await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
+            }
+            else
+            {
+                await RetireAsync(channel).ConfigureAwait(false);
+            }
+        }
+
+        IChannel[] retired;
+        lock (_gate)
+        {
+            retired = [.. _retiredChannels];
+        }
+
+        foreach (IChannel old in retired)
+        {
+            await ChannelClosing.CloseAndDisposeAsync(old).ConfigureAwait(false);
+        }
+
+        Volatile.Read(ref _handlers).Dispose();
         _bus.Forget(this);
     }
 

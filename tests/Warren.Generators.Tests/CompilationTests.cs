@@ -182,6 +182,57 @@ public sealed class CompilationTests
     }
 
     [Fact]
+    public void Module_initializer_registers_queue_types_and_delivery_limits()
+    {
+        Assembly assembly = EmitAndLoad("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Warren;
+
+            namespace Quorum;
+
+            [Queue("orders"), Durable(QueueType.Quorum)] public sealed record Order(string Id);
+            [Queue("payments"), Durable(QueueType.Quorum, DeliveryLimit = 0)] public sealed record Payment(string Id);
+            [Queue("tasks"), Durable] public sealed record Task1(string Id);
+            [Fanout("events"), Durable] public sealed record Event(string Id);
+
+            [Consumer(Queue = "audit"), Durable(QueueType.Quorum, DeliveryLimit = 2)]
+            public sealed class Audit : IConsumer<Event>
+            {
+                public ValueTask HandleAsync(Event message, MessageContext context, CancellationToken cancellationToken) => default;
+            }
+
+            [Consumer(Queue = "archive"), Durable]
+            public sealed class Archive : IConsumer<Event>
+            {
+                public ValueTask HandleAsync(Event message, MessageContext context, CancellationToken cancellationToken) => default;
+            }
+
+            [RpcService("billing"), Durable(QueueType.Quorum, DeliveryLimit = 7)]
+            public interface IBilling
+            {
+                [RpcMethod] Task<int> CountAsync();
+            }
+            """);
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        Dictionary<string, MessageDescriptor> messages = WarrenRegistry.Messages
+            .Where(d => d.ClrType.Assembly == assembly)
+            .ToDictionary(d => d.MessageType);
+        Dictionary<string, ConsumerDescriptor> consumers = WarrenRegistry.Consumers
+            .Where(d => d.ConsumerType.Assembly == assembly)
+            .ToDictionary(d => d.ConsumerType.FullName!);
+
+        Assert.Equal((true, QueueType.Quorum, 5), (messages["Quorum.Order"].Durable, messages["Quorum.Order"].QueueType, messages["Quorum.Order"].DeliveryLimit));
+        Assert.Equal((QueueType.Quorum, 0), (messages["Quorum.Payment"].QueueType, messages["Quorum.Payment"].DeliveryLimit));
+        Assert.Equal((true, QueueType.Classic, 0), (messages["Quorum.Task1"].Durable, messages["Quorum.Task1"].QueueType, messages["Quorum.Task1"].DeliveryLimit));
+        Assert.Equal((QueueType.Classic, 0), (messages["Quorum.Event"].QueueType, messages["Quorum.Event"].DeliveryLimit));
+        Assert.Equal(("audit", true, QueueType.Quorum, 2), (consumers["Quorum.Audit"].Queue, consumers["Quorum.Audit"].Durable, consumers["Quorum.Audit"].QueueType, consumers["Quorum.Audit"].DeliveryLimit));
+        Assert.Equal((true, QueueType.Classic, 0), (consumers["Quorum.Archive"].Durable, consumers["Quorum.Archive"].QueueType, consumers["Quorum.Archive"].DeliveryLimit));
+        RpcServiceDescriptor billing = RegisteredService(assembly, "Quorum.IBilling");
+        Assert.Equal(("billing", true, QueueType.Quorum, 7), (billing.Queue, billing.Durable, billing.QueueType, billing.DeliveryLimit));
+    }
+
+    [Fact]
     public async Task Generated_dispatcher_reads_the_arguments_the_generated_proxy_writes()
     {
         Assembly assembly = EmitAndLoad(Samples.Rpc);

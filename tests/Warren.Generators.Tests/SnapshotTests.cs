@@ -27,6 +27,22 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Quorum_queue_message()
+    {
+        Verify("Ns.Order.Message.g.cs", """
+            [Queue("orders"), Durable(QueueType.Quorum)] public sealed record Order(string Id);
+            """);
+    }
+
+    [Fact]
+    public void Quorum_queue_message_with_a_delivery_limit()
+    {
+        Verify("Ns.Payment.Message.g.cs", """
+            [Queue("payments", Mandatory = true), Durable(QueueType.Quorum, DeliveryLimit = 2)] public sealed record Payment(string Id);
+            """);
+    }
+
+    [Fact]
     public void Fanout_message()
     {
         Verify("Ns.LogLine.Message.g.cs", """
@@ -112,6 +128,20 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Consumer_with_a_quorum_queue()
+    {
+        Verify("Ns.KernelArchive.Consumer.g.cs", """
+            [Topic("topic_logs", RoutingKey = "{Facility}.{Severity}"), Durable] public sealed record KernelLog(string Facility, string Severity, string Text);
+
+            [Consumer(Queue = "kernel_archive"), Durable(QueueType.Quorum, DeliveryLimit = 10), Bind("kern.#")]
+            public sealed class KernelArchive : IConsumer<KernelLog>
+            {
+                public ValueTask HandleAsync(KernelLog message, MessageContext context, CancellationToken cancellationToken) => default;
+            }
+            """);
+    }
+
+    [Fact]
     public void Consumer_with_header_bindings()
     {
         Verify("Ns.BigBlue.Consumer.g.cs", """
@@ -183,6 +213,18 @@ public sealed class SnapshotTests
                 [RpcMethod] Task<Sum> AddAsync(int a, int b, CancellationToken cancellationToken = default);
                 [RpcMethod("div")] ValueTask<double> DivideAsync(double x, double y);
                 [RpcMethod] Task ResetAsync();
+            }
+            """);
+    }
+
+    [Fact]
+    public void Rpc_service_with_a_quorum_queue()
+    {
+        Verify("Ns.IBilling.Rpc.g.cs", """
+            [RpcService("billing"), Durable(QueueType.Quorum)]
+            public interface IBilling
+            {
+                [RpcMethod] Task<decimal> TotalAsync(string customer, CancellationToken cancellationToken = default);
             }
             """);
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
@@ -12,85 +13,90 @@ namespace Warren.IntegrationTests;
 [Queue("warren.test.bad_input")]
 public sealed record Order(int Id, string Item);
 
-[Queue("warren.test.failing_handler")]
-public sealed record FragileOrder(int Id);
-
 public sealed class BadInputTests
 {
-    [Fact]
-    public async Task Unreadable_messages_are_rejected_without_requeue_and_logged_while_every_other_message_arrives()
-    {
-        const string queue = "warren.test.bad_input";
-        await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue]);
-        var logs = new CapturingLoggerFactory();
-        await using Bus bus = await Broker.ConnectAsync("bad-input", o => o.LoggerFactory = logs);
-        var inbox = new Inbox<Order>();
-        await using Subscription subscription = await bus.SubscribeAsync<Order>((m, c, _) => { inbox.Add(m, c); return default; });
+    private const string Queue = "warren.test.bad_input";
 
-        await raw.PublishAsync("", queue, Encoding.UTF8.GetBytes("""{"id": 1, "item": "first"}"""), Json("good-1"));
-        await raw.PublishAsync("", queue, Encoding.UTF8.GetBytes("this is not json"), Json("not-json"));
-        await raw.PublishAsync("", queue, [], Json("empty-body"));
-        await raw.PublishAsync("", queue, Encoding.UTF8.GetBytes("""{"id": 2, "item": "wrong type"}"""), new BasicProperties { ContentType = "text/plain", MessageId = "text-plain" });
-        await raw.PublishAsync("", queue, Encoding.UTF8.GetBytes("""{"id": "not a number"}"""), Json("wrong-shape"));
-        await raw.PublishAsync("", queue, Encoding.UTF8.GetBytes("""{"id": 3, "item": "foreign type"}"""), new BasicProperties { Type = "Evil.Type, Evil", MessageId = "foreign-type" });
-        await raw.PublishAsync("", queue, Encoding.UTF8.GetBytes("""{"id": 4, "item": "last"}"""), Json("good-2"));
-
-        await inbox.WaitForAsync(2);
-        await inbox.AssertQuietAsync(2);
-        Assert.Equal([new Order(1, "first"), new Order(4, "last")], inbox.Messages);
-
-        // Rejected without requeue: nothing is left ready or unacknowledged, so there is no redelivery loop.
-        await WorkQueueTests.WaitUntilAsync(async () => await raw.MessageCountAsync(queue) == 0);
-        Assert.True(subscription.Queue == queue);
-        string[] rejected = logs.At(LogLevel.Error).Select(e => e.Message).ToArray();
-        Assert.Equal(5, rejected.Length);
-        foreach (string id in new[] { "not-json", "empty-body", "text-plain", "wrong-shape", "foreign-type" })
-        {
-            string line = Assert.Single(rejected, m => m.Contains(id, StringComparison.Ordinal));
-            Assert.Contains(queue, line);
-        }
-
-        Assert.Contains(rejected, m => m.Contains("content type 'text/plain'", StringComparison.Ordinal));
-        Assert.Contains(rejected, m => m.Contains("the body is empty", StringComparison.Ordinal));
-    }
+    /// <summary>Each kind of unreadable delivery, and a fragment of the reason its error-queue copy must give.</summary>
+    private static (string Id, byte[] Body, BasicProperties Properties, string Reason)[] UnreadableMessages() =>
+    [
+        ("not-json", Utf8("this is not json"), Json(), "not a Warren.IntegrationTests.Order in JSON"),
+        ("no-content-type-not-json", Utf8("Hello World!"), new BasicProperties(), "not a Warren.IntegrationTests.Order in JSON"),
+        ("empty-body", [], Json(), "the body is empty"),
+        ("json-null", Utf8("null"), Json(), "the body is JSON null"),
+        ("wrong-shape", Utf8("""{"id": "not a number"}"""), Json(), "$.id"),
+        ("array", Utf8("""[1, 2, 3]"""), Json(), "not a Warren.IntegrationTests.Order in JSON"),
+        ("text-plain", Utf8("""{"id": 2, "item": "wrong content type"}"""), new BasicProperties { ContentType = "text/plain" }, "content type 'text/plain' is not JSON"),
+        ("unknown-type", Utf8("""{"id": 3, "item": "unknown type"}"""), new BasicProperties { Type = "Evil.Type, Evil" }, "type header is 'Evil.Type, Evil'"),
+        ("hostile-type", Utf8("""{"id": 3, "item": "hostile type"}"""),
+            new BasicProperties { Type = "System.Diagnostics.Process, System.Diagnostics.Process" }, "type header is 'System.Diagnostics.Process, System.Diagnostics.Process'"),
+        ("oversize", Utf8($$"""{"id": 5, "item": "{{new string('x', 5000)}}"}"""), Json(), "BusOptions.MaxMessageSize"),
+    ];
 
     [Fact]
-    public async Task A_failing_handler_rejects_that_message_and_the_consumer_keeps_running()
+    public async Task Each_kind_of_unreadable_message_goes_to_the_error_queue_at_once_with_the_reason_and_the_good_ones_arrive()
     {
-        const string queue = "warren.test.failing_handler";
+        string errorQueue = ErrorQueues.NameFor(Queue);
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue]);
+        await raw.CleanAsync(queues: [Queue, errorQueue]);
         var logs = new CapturingLoggerFactory();
-        await using Bus bus = await Broker.ConnectAsync("failing-handler", o => o.LoggerFactory = logs);
-        var inbox = new Inbox<FragileOrder>();
-        int calls = 0;
-        await using Subscription subscription = await bus.SubscribeAsync<FragileOrder>((m, c, _) =>
+        await using Bus bus = await Broker.ConnectAsync("bad-input", o =>
         {
-            System.Threading.Interlocked.Increment(ref calls);
-            if (m.Id == 2)
-            {
-                throw new InvalidOperationException("order 2 is cursed");
-            }
-
-            inbox.Add(m, c);
-            return default;
+            o.LoggerFactory = logs;
+            o.MaxMessageSize = 4096;
         });
+        var unreadable = UnreadableMessages();
+        var inbox = new Inbox<Order>();
+        Subscription subscription = await bus.SubscribeAsync<Order>((m, c, _) => { inbox.Add(m, c); return default; });
 
-        for (int i = 1; i <= 3; i++)
+        await raw.PublishAsync("", Queue, Utf8("""{"id": 1, "item": "first"}"""), Json("good-1"));
+        foreach ((string id, byte[] body, BasicProperties properties, _) in unreadable)
         {
-            await bus.PublishAsync(new FragileOrder(i));
+            properties.MessageId = id;
+            await raw.PublishAsync("", Queue, body, properties);
         }
 
-        await inbox.WaitForAsync(2);
-        await inbox.AssertQuietAsync(2);
-        Assert.Equal([1, 3], inbox.Messages.Select(m => m.Id));
-        Assert.Equal(3, calls);   // the failed message was not redelivered
-        await WorkQueueTests.WaitUntilAsync(async () => await raw.MessageCountAsync(queue) == 0);
-        CapturingLoggerFactory.LogEntry failure = Assert.Single(logs.At(LogLevel.Error));
-        Assert.IsType<InvalidOperationException>(failure.Exception);
-        Assert.Contains(queue, failure.Message);
+        // The pika tutorials send no content type: JSON without one is accepted, as is the message's own type header.
+        await raw.PublishAsync("", Queue, Utf8("""{"id": 2, "item": "no content type"}"""), new BasicProperties { MessageId = "good-2" });
+        await raw.PublishAsync("", Queue, Utf8("""{"id": 3, "item": "own type"}"""), new BasicProperties { MessageId = "good-3", Type = typeof(Order).FullName });
+
+        await inbox.WaitForAsync(3);
+        await WorkQueueTests.WaitUntilAsync(async () => await raw.MessageCountAsync(errorQueue) == (uint)unreadable.Length);
+        await subscription.DisposeAsync();
+        Assert.Equal([new Order(1, "first"), new Order(2, "no content type"), new Order(3, "own type")], inbox.Messages);
+
+        // Acked once moved, not requeued: with the consumer gone nothing is back in the queue, and nothing was copied twice.
+        Assert.Equal(0u, await raw.MessageCountAsync(Queue));
+        Dictionary<string, BasicGetResult> moved = await ErrorQueueTests.DrainAsync(raw, errorQueue);
+        Assert.Equal(unreadable.Select(u => u.Id).Order(), moved.Keys.Order());
+        foreach ((string id, byte[] body, _, string reason) in unreadable)
+        {
+            BasicGetResult copy = moved[id];
+            Assert.Equal(body, copy.Body.ToArray());
+            Assert.Equal(ErrorQueues.UnreadableMessage, ErrorQueueTests.Header(copy, ErrorQueues.ExceptionTypeHeader));
+            Assert.Contains(reason, ErrorQueueTests.Header(copy, ErrorQueues.ExceptionMessageHeader), StringComparison.Ordinal);
+            Assert.Equal("0", ErrorQueueTests.Header(copy, ErrorQueues.AttemptsHeader));
+            Assert.Equal("", ErrorQueueTests.Header(copy, ErrorQueues.OriginalExchangeHeader));
+            Assert.Equal(Queue, ErrorQueueTests.Header(copy, ErrorQueues.OriginalRoutingKeyHeader));
+            Assert.Equal(Queue, ErrorQueueTests.Header(copy, ErrorQueues.OriginalQueueHeader));
+        }
+
+        Assert.Equal("text/plain", moved["text-plain"].BasicProperties.ContentType);
+        Assert.Equal("Evil.Type, Evil", moved["unknown-type"].BasicProperties.Type);
+
+        // One error line per message, naming it, its queue and where it went.
+        await WorkQueueTests.WaitUntilAsync(() => logs.At(LogLevel.Error).Count() >= unreadable.Length);
+        string[] lines = logs.At(LogLevel.Error).Select(e => e.Message).ToArray();
+        Assert.Equal(unreadable.Length, lines.Length);
+        foreach ((string id, _, _, _) in unreadable)
+        {
+            string line = Assert.Single(lines, m => m.Contains($"Message {id} ", StringComparison.Ordinal));
+            Assert.Contains($"queue '{Queue}'", line, StringComparison.Ordinal);
+            Assert.Contains($"error queue '{errorQueue}'", line, StringComparison.Ordinal);
+        }
     }
 
-    private static BasicProperties Json(string messageId) => new() { ContentType = "application/json", MessageId = messageId };
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static BasicProperties Json(string? messageId = null) => new() { ContentType = "application/json", MessageId = messageId };
 }

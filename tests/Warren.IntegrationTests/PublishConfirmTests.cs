@@ -27,9 +27,9 @@ public sealed class PublishConfirmTests
         await using RawBroker raw = await Broker.RawAsync();
         await raw.CleanAsync(queues: [queue], exchanges: [exchange]);
         await using Bus bus = await Broker.ConnectAsync("confirms-nack");
-        await bus.DeclareTopologyAsync();
         await using (IChannel channel = await raw.Connection.CreateChannelAsync())
         {
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout);
             // A queue that holds one message and refuses publishes beyond that: the broker nacks them.
             await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false,
                 arguments: new Dictionary<string, object?> { ["x-max-length"] = 1, ["x-overflow"] = "reject-publish" });

@@ -26,9 +26,10 @@ public sealed class TopologyTests
     [Fact]
     public async Task DeclareTopology_declares_every_known_exchange_and_named_consumer_queue_with_its_binding()
     {
-        await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: ["warren.test.topology.audit"], exchanges: ["warren.test.topology.events"]);
-        await using Bus bus = await Broker.ConnectAsync("topology");
+        // Declares every type this assembly knows, so in a virtual host of its own that is deleted afterwards.
+        using TemporaryVirtualHost vhost = Broker.TemporaryVirtualHost("topology");
+        await using RawBroker raw = await vhost.RawAsync();
+        await using Bus bus = await Broker.ConnectAsync("topology", o => o.Uri = vhost.Uri);
         _ = new TopologyAudit();   // loads nothing new: the module initializer already registered this assembly
 
         await bus.DeclareTopologyAsync();

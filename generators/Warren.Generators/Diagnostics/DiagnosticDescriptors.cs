@@ -77,6 +77,12 @@ internal static class DiagnosticDescriptors
         "Invalid consumer class",
         "Consumer '{0}' {1}");
 
+    /// <summary>A quorum queue's delivery limit that is negative.</summary>
+    public static readonly DiagnosticDescriptor InvalidDeliveryLimit = Create(
+        "WARREN012", DiagnosticSeverity.Error,
+        "Invalid delivery limit",
+        "{0}");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat) =>
         new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

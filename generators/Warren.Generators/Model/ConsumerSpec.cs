@@ -9,6 +9,8 @@ internal sealed record HeaderBindingSpec(int Match, EquatableArray<string> Names
 /// <param name="TypeName">The consumer class, <c>global::Ns.Type</c>.</param>
 /// <param name="MessageTypeName">The handled message type, <c>global::Ns.Type</c>.</param>
 /// <param name="RegistrationName">The generated registration class's name, unique in the compilation.</param>
+/// <param name="QueueType">The type of the consumer's named queue.</param>
+/// <param name="DeliveryLimit">For a quorum queue, its delivery limit; otherwise 0.</param>
 internal sealed record ConsumerSpec(
     string TypeName,
     string DisplayName,
@@ -17,6 +19,8 @@ internal sealed record ConsumerSpec(
     string HintName,
     string? Queue,
     bool Durable,
+    QueueTypeSpec QueueType,
+    int DeliveryLimit,
     int Prefetch,
     EquatableArray<string> BindingKeys,
     EquatableArray<HeaderBindingSpec> HeaderBindings);

@@ -15,6 +15,13 @@ internal enum ExchangeKindSpec
     Headers = 4,
 }
 
+/// <summary>The type of a queue Warren declares; mirrors <c>Warren.QueueType</c>.</summary>
+internal enum QueueTypeSpec
+{
+    Classic = 0,
+    Quorum = 1,
+}
+
 /// <summary>How a property's value becomes routing-key or header text.</summary>
 internal enum ValueFormat
 {
@@ -45,6 +52,8 @@ internal sealed record HeaderSpec(string HeaderName, string PropertyName, ValueF
 /// <param name="MessageType">The AMQP <c>type</c> property value: the type's full name without <c>global::</c>.</param>
 /// <param name="DescriptorName">The generated descriptor class's name, unique in the compilation.</param>
 /// <param name="HintName">The generated file's name.</param>
+/// <param name="QueueType">For a queue message, the type of its queue; otherwise classic.</param>
+/// <param name="DeliveryLimit">For a message on a quorum queue, the queue's delivery limit; otherwise 0.</param>
 internal sealed record MessageSpec(
     string TypeName,
     string MessageType,
@@ -53,6 +62,8 @@ internal sealed record MessageSpec(
     ExchangeKindSpec Kind,
     string Name,
     bool Durable,
+    QueueTypeSpec QueueType,
+    int DeliveryLimit,
     bool Mandatory,
     bool HasRoutingKeyTemplate,
     EquatableArray<RoutingKeySegment> RoutingKey,

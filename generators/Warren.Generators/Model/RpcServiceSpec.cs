@@ -27,6 +27,8 @@ internal sealed record RpcMethodSpec(
     string? CancellationTokenName);
 
 /// <summary>An <c>[RpcService]</c> interface and its methods.</summary>
+/// <param name="QueueType">The type of the service queue.</param>
+/// <param name="DeliveryLimit">For a quorum queue, its delivery limit; otherwise 0.</param>
 internal sealed record RpcServiceSpec(
     string TypeName,
     string ServiceType,
@@ -34,4 +36,6 @@ internal sealed record RpcServiceSpec(
     string HintName,
     string Queue,
     bool Durable,
+    QueueTypeSpec QueueType,
+    int DeliveryLimit,
     EquatableArray<RpcMethodSpec> Methods);

@@ -73,13 +73,55 @@ public sealed class HeadersAttribute : RoutingAttribute
     public HeadersAttribute(string name) : base(name) { }
 }
 
+/// <summary>The kind of RabbitMQ queue Warren declares for a queue that <see cref="DurableAttribute"/> makes durable.</summary>
+public enum QueueType
+{
+    /// <summary>A classic queue, RabbitMQ's default (no <c>x-queue-type</c> argument).</summary>
+    Classic = 0,
+
+    /// <summary>
+    /// A quorum queue (<c>x-queue-type: quorum</c>): replicated with Raft and always durable. Warren declares it with a
+    /// delivery limit (<see cref="DurableAttribute.DeliveryLimit"/>) and dead-letters what exceeds it to the queue's error
+    /// queue (<see cref="ErrorQueues.NameFor(string)"/>), so a message that keeps crashing its consumers cannot loop forever.
+    /// </summary>
+    Quorum = 1,
+}
+
 /// <summary>
 /// On a message: its exchange (or queue) is durable and its messages persistent (delivery mode 2).
-/// On a consumer: its named queue is durable.
+/// On a consumer: its named queue is durable. On an RPC service interface: its request queue is durable.
+/// <c>[Durable(QueueType.Quorum)]</c> makes that queue a quorum queue.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Interface, AllowMultiple = false, Inherited = false)]
 public sealed class DurableAttribute : Attribute
 {
+    /// <summary>The <see cref="DeliveryLimit"/> of a quorum queue that does not set one.</summary>
+    public const int DefaultDeliveryLimit = 5;
+
+    /// <summary>A durable classic queue (or exchange).</summary>
+    public DurableAttribute()
+    {
+    }
+
+    /// <summary>A durable queue of the given type.</summary>
+    /// <param name="queueType">
+    /// <see cref="QueueType.Quorum"/> for a quorum queue. Only a queue has a type: on a message published to an exchange,
+    /// or on a consumer without a named queue, it has no effect (warning WARREN010).
+    /// </param>
+    public DurableAttribute(QueueType queueType) => QueueType = queueType;
+
+    /// <summary>The type of the queue; <see cref="QueueType.Classic"/> unless the constructor says otherwise.</summary>
+    public QueueType QueueType { get; }
+
+    /// <summary>
+    /// For a quorum queue (<c>x-delivery-limit</c>): how many times the broker may take a message back unacknowledged (the
+    /// consumer's channel or connection closed, its process crashed) and deliver it again. A message taken back once more
+    /// is dead-lettered to the queue's error queue (<c>&lt;queue&gt;.error</c>), so it is delivered at most
+    /// <c>DeliveryLimit + 1</c> times. <see cref="DefaultDeliveryLimit"/> (5) unless set; 0 dead-letters a message the
+    /// first time it comes back. Only quorum queues have a delivery limit (warning WARREN010 elsewhere); a negative value
+    /// is error WARREN012.
+    /// </summary>
+    public int DeliveryLimit { get; set; } = DefaultDeliveryLimit;
 }
 
 /// <summary>Sends the property as an AMQP header with the given name (its value as an invariant-culture string).</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 
 namespace Warren.Internal;
 
@@ -29,6 +30,9 @@ internal sealed class ChannelSlot : IAsyncDisposable
         _channelOptions = channelOptions;
         _prepare = prepare;
     }
+
+    /// <summary>Why the channel this slot last replaced was closed (it is disposed, so it can no longer say).</summary>
+    public ShutdownEventArgs? ReplacedCloseReason { get; private set; }
 
     public ValueTask<IChannel> GetAsync(CancellationToken cancellationToken)
     {
@@ -67,6 +71,7 @@ internal sealed class ChannelSlot : IAsyncDisposable
             _channel = fresh;
             if (current is not null)
             {
+                ReplacedCloseReason = current.CloseReason;
                 await current.DisposeAsync().ConfigureAwait(false);
             }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading;
@@ -11,25 +12,42 @@ using Warren.Runtime;
 namespace Warren.Internal;
 
 /// <summary>
-/// The consume loop of one subscription: reads each delivery as <typeparamref name="TMessage"/>, calls the handler,
-/// acks after success and rejects (without requeue, so there is no hot redelivery loop) what cannot be read or fails.
+/// The consume loop of one subscription: reads each delivery as <typeparamref name="TMessage"/>, calls the handler and
+/// acks after success. A handler that throws is called again, with back-off, while the delivery stays unacknowledged;
+/// when the retries are spent, or when the message cannot be read at all, the message is published to the error queue
+/// and only acked once the broker confirmed that copy. Nothing is requeued in a loop, and nothing is dropped.
 /// </summary>
 internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
 {
+    /// <summary>The wait before giving back a message that could not be moved to its error queue, so a broker that keeps refusing it is not hammered.</summary>
+    private static readonly TimeSpan ErrorQueueRetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>Exception messages longer than this are cut: all headers must fit in one AMQP frame.</summary>
+    private const int MaxHeaderTextLength = 4096;
+
+    private readonly Bus _bus;
     private readonly MessageDescriptor<TMessage> _message;
     private readonly IConsumer<TMessage> _consumer;
     private readonly Subscription _subscription;
+    private readonly RetryPolicy _retry;
+    private readonly string _errorQueue;
+    private readonly int _maxMessageSize;
     private readonly JsonTypeInfo<TMessage> _typeInfo;
     private readonly ILogger _logger;
 
-    public ConsumerPump(IChannel channel, MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, Subscription subscription, JsonSerializerOptions json, ILogger logger)
+    public ConsumerPump(
+        IChannel channel, Bus bus, MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, Subscription subscription, RetryPolicy retry, string errorQueue)
         : base(channel)
     {
+        _bus = bus;
         _message = message;
         _consumer = consumer;
         _subscription = subscription;
-        _typeInfo = message.GetTypeInfo(json);
-        _logger = logger;
+        _retry = retry;
+        _errorQueue = errorQueue;
+        _maxMessageSize = bus.Options.MaxMessageSize;
+        _typeInfo = message.GetTypeInfo(bus.JsonOptions);
+        _logger = bus.Logger;
     }
 
     public override async Task HandleBasicDeliverAsync(
@@ -42,31 +60,57 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             return;
         }
 
+        // Read once, while counted in flight: the subscription disposes its token sources after draining.
+        CancellationToken handlerToken = _subscription.HandlerToken;
+        CancellationToken stoppingToken = _subscription.StoppingToken;
+        var delivery = new Delivery(deliveryTag, exchange, routingKey, properties, body);
         try
         {
             if (!TryRead(properties, body.Span, out TMessage? message, out string? problem, out Exception? error))
             {
-                Log.RejectedUnreadable(_logger, properties.MessageId, _subscription.Queue, _message.MessageType, problem, error);
-                await Channel.BasicRejectAsync(deliveryTag, requeue: false, CancellationToken.None).ConfigureAwait(false);
+                // Bad input does not get better by retrying: straight to the error queue.
+                await MoveToErrorQueueAsync(delivery, ErrorQueues.UnreadableMessage, problem, attempts: 0, error, handlerToken, stoppingToken).ConfigureAwait(false);
                 return;
             }
 
-            var context = new MessageContext(exchange, routingKey, redelivered, _subscription.Queue, properties);
-            try
+            for (int attempt = 1; ; attempt++)
             {
-                await _consumer.HandleAsync(message, context, _subscription.HandlerToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_subscription.HandlerToken.IsCancellationRequested)
-            {
-                // Shutdown outlasted its timeout: give the message back rather than lose or ack it.
-                await Channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex)
-            {
-                Log.HandlerFailed(_logger, properties.MessageId, _subscription.Queue, ex);
-                await Channel.BasicRejectAsync(deliveryTag, requeue: false, CancellationToken.None).ConfigureAwait(false);
-                return;
+                var context = new MessageContext(exchange, routingKey, redelivered, _subscription.Queue, properties, attempt);
+                try
+                {
+                    await _consumer.HandleAsync(message, context, handlerToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (OperationCanceledException) when (handlerToken.IsCancellationRequested)
+                {
+                    // Shutdown outlasted its timeout: give the message back rather than lose or ack it.
+                    await Channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception ex) when (attempt <= _retry.MaxRetries)
+                {
+                    TimeSpan delay = _retry.DelayBefore(attempt);
+                    Log.HandlerRetrying(_logger, properties.MessageId, _subscription.Queue, attempt, _retry.MaxRetries + 1, delay, ex);
+                    if (!await WaitAsync(delay, stoppingToken).ConfigureAwait(false))
+                    {
+                        // Disposed during the back-off: the message was neither handled nor failed for good, so it goes back.
+                        await Channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                        Log.RetryAbandonedForShutdown(_logger, properties.MessageId, _subscription.Queue);
+                        return;
+                    }
+
+                    if (!Channel.IsOpen)
+                    {
+                        // The channel closed during the back-off, so the broker already gave the message to another consumer.
+                        return;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    await MoveToErrorQueueAsync(delivery, ex.GetType().FullName ?? ex.GetType().Name, ex.Message, attempt, ex, handlerToken, stoppingToken)
+                        .ConfigureAwait(false);
+                    return;
+                }
             }
 
             await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
@@ -81,19 +125,115 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
         }
     }
 
+    /// <summary>
+    /// Publishes a copy of the delivery to the error queue and acks the original once the broker confirmed the copy. If the
+    /// copy cannot be published, the original goes back to the queue after a pause: never lost, never in a hot loop.
+    /// </summary>
+    private async Task MoveToErrorQueueAsync(
+        Delivery delivery, string exceptionType, string reason, int attempts, Exception? cause, CancellationToken handlerToken, CancellationToken stoppingToken)
+    {
+        if (!Channel.IsOpen)
+        {
+            // The consumer channel is gone, so the broker already put the message back; a copy now would be a duplicate.
+            return;
+        }
+
+        BasicProperties copy = ErrorCopy(delivery, exceptionType, reason, attempts);
+        try
+        {
+            try
+            {
+                // Bounded at shutdown by the handler token, which fires when the shutdown timeout runs out.
+                await _bus.SendAsync(string.Empty, _errorQueue, copy, delivery.Body, handlerToken).ConfigureAwait(false);
+            }
+            catch (PublishReturnedException)
+            {
+                // Someone deleted the error queue after the subscription declared it: declare it again and send once more.
+                await _bus.DeclareErrorQueueAsync(_errorQueue, handlerToken).ConfigureAwait(false);
+                await _bus.SendAsync(string.Empty, _errorQueue, copy, delivery.Body, handlerToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not AlreadyClosedException)
+        {
+            Log.ErrorQueuePublishFailed(_logger, delivery.Properties.MessageId, _subscription.Queue, _errorQueue, $"{exceptionType}: {reason}", ErrorQueueRetryDelay, ex);
+            await WaitAsync(ErrorQueueRetryDelay, stoppingToken).ConfigureAwait(false);
+            await Channel.BasicNackAsync(delivery.Tag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        await Channel.BasicAckAsync(delivery.Tag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+        if (attempts == 0)
+        {
+            Log.RejectedUnreadable(_logger, delivery.Properties.MessageId, _subscription.Queue, _message.MessageType, reason, _errorQueue, cause);
+        }
+        else
+        {
+            Log.HandlerFailed(_logger, delivery.Properties.MessageId, _subscription.Queue, attempts, _errorQueue, cause!);
+        }
+    }
+
+    /// <summary>
+    /// The original properties and headers plus the failure headers of <see cref="ErrorQueues"/>. The copy is persistent,
+    /// whatever the original was, and never expires: it is kept until someone looks at it. It carries no user id (the
+    /// broker checks that against the publishing connection's user) and always a message id (the publisher matches a
+    /// return by it).
+    /// </summary>
+    private BasicProperties ErrorCopy(Delivery delivery, string exceptionType, string reason, int attempts)
+    {
+        IReadOnlyBasicProperties original = delivery.Properties;
+        var headers = original.Headers is { } originalHeaders
+            ? new Dictionary<string, object?>(originalHeaders, StringComparer.Ordinal)
+            : new Dictionary<string, object?>(StringComparer.Ordinal);
+        headers[ErrorQueues.ExceptionTypeHeader] = exceptionType;
+        headers[ErrorQueues.ExceptionMessageHeader] = reason.Length > MaxHeaderTextLength ? reason[..MaxHeaderTextLength] : reason;
+        headers[ErrorQueues.OriginalExchangeHeader] = delivery.Exchange;
+        headers[ErrorQueues.OriginalRoutingKeyHeader] = delivery.RoutingKey;
+        headers[ErrorQueues.OriginalQueueHeader] = _subscription.Queue;
+        headers[ErrorQueues.AttemptsHeader] = attempts;
+        return new BasicProperties(original)
+        {
+            Headers = headers,
+            DeliveryMode = DeliveryModes.Persistent,
+            Expiration = null,
+            UserId = null,
+            MessageId = original.MessageId ?? Guid.NewGuid().ToString(),
+        };
+    }
+
+    /// <summary>Waits, or returns false as soon as the subscription starts stopping.</summary>
+    private static async Task<bool> WaitAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     private bool TryRead(IReadOnlyBasicProperties properties, ReadOnlySpan<byte> body, out TMessage message, out string problem, out Exception? error)
     {
         message = default!;
         error = null;
+        if (body.Length > _maxMessageSize)
+        {
+            problem = $"the body is {body.Length} bytes, over the limit of {_maxMessageSize} bytes (BusOptions.MaxMessageSize)";
+            return false;
+        }
+
         if (properties.ContentType is { Length: > 0 } contentType && !IsJson(contentType))
         {
             problem = $"content type '{contentType}' is not JSON";
             return false;
         }
 
+        // Only ever compared as a string: a type name from the wire is never resolved to a .NET type.
         if (properties.Type is { Length: > 0 } type && !string.Equals(type, _message.MessageType, StringComparison.Ordinal))
         {
-            problem = $"its type is '{type}'";
+            problem = $"its type header is '{type}', not '{_message.MessageType}'";
             return false;
         }
 
@@ -118,7 +258,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
         }
         catch (JsonException ex)
         {
-            problem = ex.Message;
+            problem = $"the body is not a {_message.MessageType} in JSON: {ex.Message}";
             error = ex;
             return false;
         }
@@ -144,4 +284,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase)
             || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>What the error queue copy needs of one delivery; valid only until the delivery handler returns.</summary>
+    private readonly record struct Delivery(ulong Tag, string Exchange, string RoutingKey, IReadOnlyBasicProperties Properties, ReadOnlyMemory<byte> Body);
 }

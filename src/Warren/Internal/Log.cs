@@ -15,22 +15,49 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Warning, "Connection lost: {Reason}")]
     public static partial void ConnectionLost(ILogger logger, string reason);
 
-    [LoggerMessage(4, LogLevel.Information, "Connection recovered")]
-    public static partial void ConnectionRecovered(ILogger logger);
+    [LoggerMessage(4, LogLevel.Information, "Connection recovered after {Downtime}, with its declarations and consumers")]
+    public static partial void ConnectionRecovered(ILogger logger, TimeSpan downtime);
 
     [LoggerMessage(5, LogLevel.Warning, "Connection blocked by the broker: {Reason}")]
     public static partial void ConnectionBlocked(ILogger logger, string reason);
 
-    [LoggerMessage(6, LogLevel.Information, "Connection unblocked")]
-    public static partial void ConnectionUnblocked(ILogger logger);
+    [LoggerMessage(6, LogLevel.Information, "Connection unblocked after {BlockedFor}")]
+    public static partial void ConnectionUnblocked(ILogger logger, TimeSpan blockedFor);
 
-    [LoggerMessage(10, LogLevel.Error, "Rejected message {MessageId} from queue '{Queue}': it is not a valid {MessageType} ({Reason})")]
-    public static partial void RejectedUnreadable(ILogger logger, string? messageId, string queue, string messageType, string reason, Exception? exception);
+    [LoggerMessage(30, LogLevel.Warning, "Reconnecting failed ({Reason}); trying again in {Interval}")]
+    public static partial void ConnectionRecoveryFailed(ILogger logger, string reason, TimeSpan interval);
 
-    [LoggerMessage(11, LogLevel.Error, "Handler failed for message {MessageId} from queue '{Queue}'; message rejected")]
-    public static partial void HandlerFailed(ILogger logger, string? messageId, string queue, Exception exception);
+    [LoggerMessage(31, LogLevel.Error, "A {Event} event handler threw; the bus carries on")]
+    public static partial void EventHandlerFailed(ILogger logger, string @event, Exception exception);
 
-    [LoggerMessage(12, LogLevel.Warning, "Consumer channel of queue '{Queue}' closed: {Reason}")]
+    [LoggerMessage(32, LogLevel.Information, "Server-named queue '{Before}' was declared again as '{After}' after the connection recovered")]
+    public static partial void QueueRenamed(ILogger logger, string before, string after);
+
+    [LoggerMessage(33, LogLevel.Warning, "The broker cancelled the consumer of queue '{Queue}' (the queue was deleted, or its node went down); declaring the queue and consuming again")]
+    public static partial void ConsumerCancelledByBroker(ILogger logger, string queue);
+
+    [LoggerMessage(34, LogLevel.Information, "Consumer of queue '{Queue}' resumed {How} after {Downtime}")]
+    public static partial void ConsumerResumed(ILogger logger, string queue, string how, TimeSpan downtime);
+
+    [LoggerMessage(35, LogLevel.Warning, "Could not resume the consumer of queue '{Queue}' ({Reason}); trying again in {Delay}")]
+    public static partial void ConsumerResumeFailed(ILogger logger, string queue, string reason, TimeSpan delay);
+
+    [LoggerMessage(10, LogLevel.Error, "Message {MessageId} from queue '{Queue}' is not a valid {MessageType} ({Reason}); it went to error queue '{ErrorQueue}' without retries")]
+    public static partial void RejectedUnreadable(ILogger logger, string? messageId, string queue, string messageType, string reason, string errorQueue, Exception? exception);
+
+    [LoggerMessage(11, LogLevel.Error, "Handler failed for message {MessageId} from queue '{Queue}' with no retries left ({Attempts} attempts); it went to error queue '{ErrorQueue}'")]
+    public static partial void HandlerFailed(ILogger logger, string? messageId, string queue, int attempts, string errorQueue, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Warning, "Handler failed for message {MessageId} from queue '{Queue}' (attempt {Attempt} of {MaxAttempts}); retrying in {Delay}")]
+    public static partial void HandlerRetrying(ILogger logger, string? messageId, string queue, int attempt, int maxAttempts, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Error, "Could not move message {MessageId} from queue '{Queue}' to error queue '{ErrorQueue}' ({Failure}); it goes back to the queue in {Delay}")]
+    public static partial void ErrorQueuePublishFailed(ILogger logger, string? messageId, string queue, string errorQueue, string failure, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Information, "Subscription to queue '{Queue}' stopped during the retry back-off of message {MessageId}; the message went back to the queue")]
+    public static partial void RetryAbandonedForShutdown(ILogger logger, string? messageId, string queue);
+
+    [LoggerMessage(12, LogLevel.Warning, "Consumer channel of queue '{Queue}' closed by a channel-level error ({Reason}); opening a new one")]
     public static partial void ConsumerChannelClosed(ILogger logger, string queue, string reason);
 
     [LoggerMessage(20, LogLevel.Error, "RPC method {Method} of service '{Queue}' failed (correlation id {CorrelationId}); an error reply was sent")]
@@ -41,4 +68,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "Shutdown of queue '{Queue}' timed out with {InFlight} handlers still running; they were cancelled")]
     public static partial void ShutdownTimedOut(ILogger logger, string queue, int inFlight);
+
+    [LoggerMessage(40, LogLevel.Warning, "The publish channel closed with {Count} publishes unconfirmed ({Reason}); they are sent again once it is back")]
+    public static partial void PublishesInterrupted(ILogger logger, int count, string reason);
 }

@@ -53,7 +53,7 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
         if (!settings.QueueDeclared)
         {
-            await _bus.EnsureQueueDeclaredAsync(service.Queue, service.Durable).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _bus.EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(cancellationToken).ConfigureAwait(false);
             settings.QueueDeclared = true;
         }
 
@@ -66,6 +66,10 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         {
             arguments.Write(body.Writer, _json);
             body.Writer.Flush();
+            if (body.WrittenMemory.Length > _bus.Options.MaxMessageSize)
+            {
+                throw MessageLimitException.BodyTooLarge(methodName, $"request to {service.Queue}.{methodName}", body.WrittenMemory.Length, _bus.Options.MaxMessageSize);
+            }
             var properties = new BasicProperties
             {
                 ContentType = "application/json",

@@ -25,12 +25,14 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
     private readonly JsonWriterPool _writers;
     private readonly ServeOptions _options;
     private readonly ILogger _logger;
+    private readonly int _maxMessageSize;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
     public RpcServerPump(IChannel channel, RpcServiceDescriptor<TService> service, TService implementation, Subscription subscription,
-        RpcJson json, ServeOptions options, ILogger logger)
+        RpcJson json, ServeOptions options, ILogger logger, int maxMessageSize)
         : base(channel)
     {
+        _maxMessageSize = maxMessageSize;
         _service = service;
         _implementation = implementation;
         _subscription = subscription;
@@ -54,7 +56,13 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
         {
             (string Type, string Message, string? StackTrace)? error = null;
             int method = _service.FindMethod(properties.Type);
-            if (method < 0)
+            if (body.Length > _maxMessageSize)
+            {
+                // Not read at all: what the bus would refuse to send, it refuses to take.
+                error = (RpcException.MalformedRequest,
+                    $"The request is {body.Length} bytes; the server's BusOptions.MaxMessageSize allows at most {_maxMessageSize}.", null);
+            }
+            else if (method < 0)
             {
                 error = (RpcException.UnknownMethod, properties.Type is { Length: > 0 } name
                     ? $"The service '{_service.Queue}' has no method '{name}'."
@@ -66,6 +74,12 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
                 {
                     await _service.DispatchAsync(_implementation, method, new RpcRequest(body, _json), reply.Writer, _subscription.HandlerToken).ConfigureAwait(false);
                     reply.Writer.Flush();
+                    if (reply.WrittenMemory.Length > _maxMessageSize)
+                    {
+                        // Too large to send: the caller gets an error reply saying so instead of waiting for its timeout.
+                        throw MessageLimitException.BodyTooLarge(
+                            _service.MethodNames[method], $"reply of {_service.Queue}.{_service.MethodNames[method]}", reply.WrittenMemory.Length, _maxMessageSize);
+                    }
                 }
                 catch (OperationCanceledException) when (_subscription.HandlerToken.IsCancellationRequested)
                 {

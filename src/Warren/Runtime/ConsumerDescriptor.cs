@@ -11,10 +11,12 @@ namespace Warren.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class ConsumerDescriptor
 {
-    private protected ConsumerDescriptor(string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings)
+    private protected ConsumerDescriptor(
+        string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings, QueueType queueType, int deliveryLimit)
     {
         Queue = queue;
         Durable = durable;
+        QueueSettings = QueueSettings.Of(durable, queueType, deliveryLimit);
         Prefetch = prefetch;
         BindingKeys = bindingKeys;
         HeaderBindings = headerBindings;
@@ -25,6 +27,15 @@ public abstract class ConsumerDescriptor
 
     /// <summary>Whether the consumer's named queue is durable.</summary>
     public bool Durable { get; }
+
+    /// <summary>The type of the consumer's named queue (<see cref="DurableAttribute.QueueType"/>).</summary>
+    public QueueType QueueType => QueueSettings.Type;
+
+    /// <summary>The delivery limit of the consumer's named quorum queue (<see cref="DurableAttribute.DeliveryLimit"/>); 0 for a classic queue.</summary>
+    public int DeliveryLimit => QueueSettings.DeliveryLimit;
+
+    /// <summary>How the consumer's named queue is declared, from its <see cref="DurableAttribute"/>.</summary>
+    internal QueueSettings QueueSettings { get; }
 
     /// <summary>The prefetch from <see cref="ConsumerAttribute.Prefetch"/>; 0 means the default.</summary>
     public ushort Prefetch { get; }
@@ -48,8 +59,9 @@ public abstract class ConsumerDescriptor
 public abstract class ConsumerDescriptor<TConsumer> : ConsumerDescriptor
     where TConsumer : class
 {
-    private protected ConsumerDescriptor(string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings)
-        : base(queue, durable, prefetch, bindingKeys, headerBindings)
+    private protected ConsumerDescriptor(
+        string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings, QueueType queueType, int deliveryLimit)
+        : base(queue, durable, prefetch, bindingKeys, headerBindings, queueType, deliveryLimit)
     {
     }
 
@@ -68,8 +80,17 @@ public sealed class ConsumerDescriptor<TConsumer, TMessage> : ConsumerDescriptor
     where TConsumer : class, IConsumer<TMessage>
 {
     /// <summary>Creates the descriptor; called by generated code.</summary>
-    public ConsumerDescriptor(string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings)
-        : base(queue, durable, prefetch, bindingKeys, headerBindings)
+    /// <param name="queue">The named queue, or null for a server-named one.</param>
+    /// <param name="durable">Whether the named queue is durable.</param>
+    /// <param name="prefetch">The prefetch; 0 for the default.</param>
+    /// <param name="bindingKeys">The binding keys.</param>
+    /// <param name="headerBindings">The headers bindings.</param>
+    /// <param name="queueType">The type of the named queue.</param>
+    /// <param name="deliveryLimit">The delivery limit of a named quorum queue.</param>
+    public ConsumerDescriptor(
+        string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings,
+        QueueType queueType = QueueType.Classic, int deliveryLimit = 0)
+        : base(queue, durable, prefetch, bindingKeys, headerBindings, queueType, deliveryLimit)
     {
     }
 

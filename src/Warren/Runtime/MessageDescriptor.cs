@@ -13,13 +13,15 @@ namespace Warren.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class MessageDescriptor
 {
-    private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory)
+    private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory, QueueType queueType, int deliveryLimit)
     {
         MessageType = messageType;
         Kind = kind;
         Name = name;
         Durable = durable;
         Mandatory = mandatory;
+        // Only a queue has a type: an exchange message's queues belong to its consumers.
+        QueueSettings = kind == ExchangeKind.Queue ? QueueSettings.Of(durable, queueType, deliveryLimit) : QueueSettings.Classic(durable);
     }
 
     /// <summary>The value of the AMQP <c>type</c> property: the message type's full name.</summary>
@@ -33,6 +35,15 @@ public abstract class MessageDescriptor
 
     /// <summary>Whether the exchange (or queue) is durable and messages persistent.</summary>
     public bool Durable { get; }
+
+    /// <summary>For a queue message, the type of its queue (<see cref="DurableAttribute.QueueType"/>); otherwise <see cref="QueueType.Classic"/>.</summary>
+    public QueueType QueueType => QueueSettings.Type;
+
+    /// <summary>For a message on a quorum queue, the queue's delivery limit (<see cref="DurableAttribute.DeliveryLimit"/>); otherwise 0.</summary>
+    public int DeliveryLimit => QueueSettings.DeliveryLimit;
+
+    /// <summary>How the message's queue is declared (for queue messages).</summary>
+    internal QueueSettings QueueSettings { get; }
 
     /// <summary>Whether messages are published with the <c>mandatory</c> flag (<see cref="RoutingAttribute.Mandatory"/>).</summary>
     public bool Mandatory { get; }
@@ -70,8 +81,17 @@ public abstract class MessageDescriptor<TMessage> : MessageDescriptor
     private TypeInfoCache? _typeInfo;
 
     /// <summary>Creates the descriptor; called by generated code.</summary>
-    protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory = false)
-        : base(messageType, kind, name, durable, mandatory)
+    /// <param name="messageType">The AMQP <c>type</c> property: the message type's full name.</param>
+    /// <param name="kind">Where the message is published.</param>
+    /// <param name="name">The queue or exchange name.</param>
+    /// <param name="durable">Whether the exchange (or queue) is durable and messages persistent.</param>
+    /// <param name="mandatory">Whether messages are published with the <c>mandatory</c> flag.</param>
+    /// <param name="queueType">For a queue message, the type of its queue.</param>
+    /// <param name="deliveryLimit">For a message on a quorum queue, the queue's delivery limit.</param>
+    protected MessageDescriptor(
+        string messageType, ExchangeKind kind, string name, bool durable, bool mandatory = false,
+        QueueType queueType = QueueType.Classic, int deliveryLimit = 0)
+        : base(messageType, kind, name, durable, mandatory, queueType, deliveryLimit)
     {
     }
 

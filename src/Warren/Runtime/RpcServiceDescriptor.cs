@@ -17,11 +17,12 @@ public abstract class RpcServiceDescriptor
 {
     private readonly Dictionary<string, int> _methodIndexes;
 
-    private protected RpcServiceDescriptor(string serviceType, string queue, bool durable, string[] methodNames)
+    private protected RpcServiceDescriptor(string serviceType, string queue, bool durable, string[] methodNames, QueueType queueType, int deliveryLimit)
     {
         ServiceType = serviceType;
         Queue = queue;
         Durable = durable;
+        QueueSettings = QueueSettings.Of(durable, queueType, deliveryLimit);
         MethodNames = methodNames;
         _methodIndexes = new Dictionary<string, int>(methodNames.Length, StringComparer.Ordinal);
         for (int i = 0; i < methodNames.Length; i++)
@@ -38,6 +39,15 @@ public abstract class RpcServiceDescriptor
 
     /// <summary>Whether the queue is durable and requests persistent.</summary>
     public bool Durable { get; }
+
+    /// <summary>The type of the service queue (<see cref="DurableAttribute.QueueType"/>).</summary>
+    public QueueType QueueType => QueueSettings.Type;
+
+    /// <summary>The delivery limit of a quorum service queue (<see cref="DurableAttribute.DeliveryLimit"/>); 0 for a classic queue.</summary>
+    public int DeliveryLimit => QueueSettings.DeliveryLimit;
+
+    /// <summary>How the service queue is declared, by servers and clients alike.</summary>
+    internal QueueSettings QueueSettings { get; }
 
     /// <summary>The methods' wire names, in declaration order; a method's index is its position here.</summary>
     public IReadOnlyList<string> MethodNames { get; }
@@ -64,8 +74,15 @@ public abstract class RpcServiceDescriptor<TService> : RpcServiceDescriptor
     where TService : class
 {
     /// <summary>Creates the descriptor; called by generated code.</summary>
-    protected RpcServiceDescriptor(string serviceType, string queue, bool durable, string[] methodNames)
-        : base(serviceType, queue, durable, methodNames)
+    /// <param name="serviceType">The interface's full name.</param>
+    /// <param name="queue">The service queue.</param>
+    /// <param name="durable">Whether the queue is durable and requests persistent.</param>
+    /// <param name="methodNames">The methods' wire names, in declaration order.</param>
+    /// <param name="queueType">The type of the service queue.</param>
+    /// <param name="deliveryLimit">The delivery limit of a quorum service queue.</param>
+    protected RpcServiceDescriptor(
+        string serviceType, string queue, bool durable, string[] methodNames, QueueType queueType = QueueType.Classic, int deliveryLimit = 0)
+        : base(serviceType, queue, durable, methodNames, queueType, deliveryLimit)
     {
     }
 

@@ -10,11 +10,11 @@ namespace Warren.Runtime;
 internal sealed class SubscriptionPlan
 {
     private SubscriptionPlan(
-        string? queue, bool durable, bool exclusive, ushort prefetch, ushort concurrency,
+        string? queue, QueueSettings queueSettings, bool exclusive, ushort prefetch, ushort concurrency,
         IReadOnlyList<string> bindingKeys, IReadOnlyList<HeadersBinding> headerBindings)
     {
         Queue = queue;
-        Durable = durable;
+        QueueSettings = queueSettings;
         Exclusive = exclusive;
         Prefetch = prefetch;
         Concurrency = concurrency;
@@ -25,7 +25,10 @@ internal sealed class SubscriptionPlan
     /// <summary>The queue name, or null for a server-named queue.</summary>
     public string? Queue { get; }
 
-    public bool Durable { get; }
+    public bool Durable => QueueSettings.Durable;
+
+    /// <summary>How the queue is declared: durability, queue type and delivery limit.</summary>
+    public QueueSettings QueueSettings { get; }
 
     /// <summary>Exclusive and auto-delete: the per-subscription queue of the publish/subscribe tutorial.</summary>
     public bool Exclusive { get; }
@@ -38,6 +41,27 @@ internal sealed class SubscriptionPlan
 
     public IReadOnlyList<HeadersBinding> HeaderBindings { get; }
 
+    /// <summary>The retry policy of <see cref="SubscribeOptions.Retry"/>, or null for the bus's.</summary>
+    public RetryPolicy? Retry { get; private init; }
+
+    /// <summary>The error queue of <see cref="SubscribeOptions.ErrorQueue"/>, or null for the default.</summary>
+    public string? ErrorQueue { get; private init; }
+
+    /// <summary>
+    /// Where the messages this subscription fails to handle go: the configured error queue, else <c>&lt;queue&gt;.error</c>,
+    /// or <c>&lt;exchange&gt;.error</c> for a server-named queue, whose name is different in every subscription.
+    /// </summary>
+    public string ErrorQueueFor(MessageDescriptor message)
+    {
+        string errorQueue = ErrorQueue ?? ErrorQueues.NameFor(Queue ?? message.Exchange);
+        if (string.Equals(errorQueue, Queue, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The error queue of '{Queue}' cannot be the queue itself: failed messages would come straight back.");
+        }
+
+        return errorQueue;
+    }
+
     public static SubscriptionPlan Create(MessageDescriptor message, ConsumerDescriptor? consumer, SubscribeOptions? options)
     {
         ushort prefetch = options?.Prefetch ?? (consumer is { Prefetch: > 0 } ? consumer.Prefetch : SubscribeOptions.DefaultPrefetch);
@@ -46,11 +70,15 @@ internal sealed class SubscriptionPlan
         if (message.Kind == ExchangeKind.Queue)
         {
             // The message names its queue; consumers must declare it exactly as publishers do.
-            return new SubscriptionPlan(message.Name, message.Durable, exclusive: false, prefetch, concurrency, [], []);
+            return new SubscriptionPlan(message.Name, message.QueueSettings, exclusive: false, prefetch, concurrency, [], [])
+            {
+                Retry = options?.Retry,
+                ErrorQueue = ValidErrorQueue(options?.ErrorQueue),
+            };
         }
 
         string? queue = options?.Queue ?? consumer?.Queue;
-        bool durable = queue is not null && (options?.Durable ?? consumer?.Durable ?? false);
+        QueueSettings queueSettings = NamedQueueSettings(queue, consumer, options);
         IReadOnlyList<string> keys = options?.Bindings ?? consumer?.BindingKeys ?? [];
         IReadOnlyList<HeadersBinding> headerBindings = options?.HeaderBindings ?? consumer?.HeaderBindings ?? [];
 
@@ -95,6 +123,59 @@ internal sealed class SubscriptionPlan
                 break;
         }
 
-        return new SubscriptionPlan(queue, durable, exclusive: queue is null, prefetch, concurrency, keys, headerBindings);
+        return new SubscriptionPlan(queue, queueSettings, exclusive: queue is null, prefetch, concurrency, keys, headerBindings)
+        {
+            Retry = options?.Retry,
+            ErrorQueue = ValidErrorQueue(options?.ErrorQueue),
+        };
+    }
+
+    /// <summary>The consumer's <see cref="DurableAttribute"/>, overridden by the options; a server-named queue is a plain classic one.</summary>
+    private static QueueSettings NamedQueueSettings(string? queue, ConsumerDescriptor? consumer, SubscribeOptions? options)
+    {
+        if (options?.DeliveryLimit is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.DeliveryLimit, "SubscribeOptions.DeliveryLimit cannot be negative.");
+        }
+
+        if (queue is null)
+        {
+            return options?.QueueType == QueueType.Quorum
+                ? throw new ArgumentException("A subscription without a queue name gets an exclusive, server-named queue, which cannot be a quorum queue; name the queue (SubscribeOptions.Queue or [Consumer(Queue = ...)]).")
+                : QueueSettings.Classic(durable: false);
+        }
+
+        if (options?.QueueType == QueueType.Quorum && options.Durable == false)
+        {
+            throw new ArgumentException($"Queue '{queue}': a quorum queue is always durable; remove SubscribeOptions.Durable = false or the quorum queue type.");
+        }
+
+        // Durable = false on the options turns the consumer's queue, whatever its type, into a transient classic one.
+        QueueType type = options?.QueueType ?? (options?.Durable == false ? QueueType.Classic : consumer?.QueueType ?? QueueType.Classic);
+        if (type != QueueType.Quorum)
+        {
+            return options?.DeliveryLimit is not null
+                ? throw new ArgumentException($"Queue '{queue}': SubscribeOptions.DeliveryLimit applies to quorum queues only; set SubscribeOptions.QueueType = QueueType.Quorum, or remove it.")
+                : QueueSettings.Classic(options?.Durable ?? consumer?.Durable ?? false);
+        }
+
+        int limit = options?.DeliveryLimit
+            ?? (consumer is { QueueType: QueueType.Quorum } ? consumer.DeliveryLimit : DurableAttribute.DefaultDeliveryLimit);
+        return QueueSettings.Of(durable: true, QueueType.Quorum, limit);
+    }
+
+    private static string? ValidErrorQueue(string? errorQueue)
+    {
+        if (errorQueue is null)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(errorQueue) || errorQueue.StartsWith("amq.", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"SubscribeOptions.ErrorQueue '{errorQueue}' is not a queue name Warren can declare: give a name that is not empty and does not start with 'amq.'.");
+        }
+
+        return errorQueue;
     }
 }

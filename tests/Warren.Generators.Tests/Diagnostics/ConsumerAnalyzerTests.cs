@@ -42,6 +42,8 @@ public sealed class ConsumerAnalyzerTests
     [InlineData("Consumer, Bind(\"a..b\"), Bind(\"\")", "SeverityLog")]
     [InlineData("Consumer, BindHeaders(HeadersMatch.Any)", "Shape")]
     [InlineData("Consumer, BindHeaders(HeadersMatch.Any, \"color\", \"blue\"), BindHeaders(HeadersMatch.All, \"color\", \"red\")", "Shape")]
+    [InlineData("Consumer(Queue = \"audit\"), Durable(QueueType.Quorum)", "DurableEvent")]
+    [InlineData("Consumer(Queue = \"audit\"), Durable(QueueType.Quorum, DeliveryLimit = 1)", "DurableEvent")]
     [InlineData("Consumer(Queue = null)", "Hello")]
     [InlineData("Consumer", "Hello?")]
     [InlineData("Consumer", "Undefined")]
@@ -255,6 +257,24 @@ public sealed class ConsumerAnalyzerTests
         Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN010", "Durable", Consumer("Consumer(Prefetch = 1), Durable", "WorkItem"));
 
         Assert.Contains("'WorkItem' has [Durable] already", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quorum_on_a_server_named_queue_is_reported_at_durable()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN010", "Durable(QueueType.Quorum)", Consumer("Consumer, Durable(QueueType.Quorum)", "DurableEvent"));
+
+        Assert.StartsWith("[Durable(QueueType.Quorum)] on consumer 'C' has no effect: it names no queue", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("never a quorum queue", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quorum_on_a_consumer_of_a_classic_queue_message_says_where_it_belongs()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN010", "Durable(QueueType.Quorum)", Consumer("Consumer, Durable(QueueType.Quorum)", "WorkItem"));
+
+        Assert.Contains("whose durability and type the message's own [Durable] decides", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("write [Durable(QueueType.Quorum)] on 'WorkItem'", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]

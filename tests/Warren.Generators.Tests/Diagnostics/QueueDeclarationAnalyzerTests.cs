@@ -44,7 +44,71 @@ public sealed class QueueDeclarationAnalyzerTests
         [RpcService("r")] public interface IService { [RpcMethod] Task RunAsync(); }
         [Direct("r")] public sealed record Third(string Text);
         """)]
+    // Quorum queues that agree: the default limit written out or not, competing consumers on one quorum queue.
+    [InlineData($$"""
+        [Fanout("events"), Durable] public sealed record Event(string Text);
+        [Consumer(Queue = "audit"), Durable(QueueType.Quorum)] public sealed class A : IConsumer<Event> { {{Handler}} }
+        [Consumer(Queue = "audit"), Durable(QueueType.Quorum, DeliveryLimit = 5)] public sealed class B : IConsumer<Event> { {{Handler}} }
+        """)]
+    // [Durable(QueueType.Classic)] is plain [Durable].
+    [InlineData($$"""
+        [Fanout("events"), Durable] public sealed record Event(string Text);
+        [Consumer(Queue = "audit"), Durable(QueueType.Classic)] public sealed class A : IConsumer<Event> { {{Handler}} }
+        [Consumer(Queue = "audit"), Durable] public sealed class B : IConsumer<Event> { {{Handler}} }
+        """)]
+    // The consumer of a quorum [Queue] message reads that queue: its own (plain) [Durable] is never declared.
+    [InlineData($$"""
+        [Queue("orders"), Durable(QueueType.Quorum)] public sealed record Event(string Text);
+        [Consumer, Durable] public sealed class A : IConsumer<Event> { {{Handler}} }
+        """)]
     public Task Agreeing_or_unrelated_queues_are_silent(string source) => AssertSilentAsync(Analyzer, source);
+
+    [Fact]
+    public async Task Quorum_and_classic_consumers_of_one_queue_are_reported()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"audit\"", $$"""
+            [Fanout("events"), Durable] public sealed record Event(string Text);
+
+            [Consumer(Queue = "audit"), Durable(QueueType.Quorum)] public sealed class AuditA : IConsumer<Event> { {{Handler}} }
+            [Consumer(Queue = "audit"), Durable] public sealed class AuditB : IConsumer<Event> { {{Handler}} }
+            """);
+
+        Assert.Equal(
+            "Queue 'audit' is declared here as a durable classic queue but as a quorum queue with delivery limit 5 by 'AuditA'; "
+            + "RabbitMQ refuses the second declaration with PRECONDITION_FAILED",
+            diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public async Task Quorum_consumers_with_different_delivery_limits_are_reported()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"audit\"", $$"""
+            [Fanout("events"), Durable] public sealed record Event(string Text);
+
+            [Consumer(Queue = "audit"), Durable(QueueType.Quorum, DeliveryLimit = 3)] public sealed class AuditA : IConsumer<Event> { {{Handler}} }
+            [Consumer(Queue = "audit"), Durable(QueueType.Quorum)] public sealed class AuditB : IConsumer<Event> { {{Handler}} }
+            """);
+
+        Assert.Equal(
+            "Queue 'audit' is declared here as a quorum queue with delivery limit 5 but as a quorum queue with delivery limit 3 by 'AuditA'; "
+            + "RabbitMQ refuses the second declaration with PRECONDITION_FAILED",
+            diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public async Task Quorum_message_queue_reused_by_a_classic_consumer_names_both_conflicts()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"q\"", $$"""
+            [Queue("q"), Durable(QueueType.Quorum)] public sealed record Order(string Id);
+            [Fanout("events"), Durable] public sealed record Event(string Text);
+            [Consumer(Queue = "q"), Durable] public sealed class Sink : IConsumer<Event> { {{Handler}} }
+            """);
+
+        Assert.EndsWith(
+            "(they also disagree on the queue type, a durable classic queue here and a quorum queue with delivery limit 5 there, "
+            + "so RabbitMQ refuses the second declaration with PRECONDITION_FAILED)",
+            diagnostic.GetMessage());
+    }
 
     [Fact]
     public async Task Consumer_queue_durability_conflict_is_reported_at_the_queue_argument()

@@ -19,7 +19,7 @@ namespace Warren.Generators.Tests.Diagnostics;
 public sealed class RoutingAndConsumerAnalyzerRobustnessTests
 {
     private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers =
-        [new MessageRoutingAnalyzer(), new ConsumerAnalyzer(), new ConsumerClassAnalyzer()];
+        [new MessageRoutingAnalyzer(), new ConsumerAnalyzer(), new ConsumerClassAnalyzer(), new DurableAnalyzer()];
 
     /// <summary>More half-typed routing and consumer declarations, on top of the generator's own set.</summary>
     private static readonly Dictionary<string, string> MoreHalfTyped = new()
@@ -87,6 +87,18 @@ public sealed class RoutingAndConsumerAnalyzerRobustnessTests
             {
                 public ValueTask HandleAsync(M message, MessageContext context, CancellationToken cancellationToken) => default;
             }
+            """,
+        ["durable with an unfinished queue type"] = """[Queue("q"), Durable(QueueType.)] public sealed record M(string A);""",
+        ["durable with arguments of the wrong type"] = """
+            [Fanout("f"), Durable("quorum", DeliveryLimit = "five")] public sealed record M(string A);
+            [Consumer(Queue = "c"), Durable(1, DeliveryLimit = )] public sealed class C : IConsumer<M>
+            {
+                public ValueTask HandleAsync(M message, MessageContext context, CancellationToken cancellationToken) => default;
+            }
+            """,
+        ["durable with an undefined queue type and a duplicate limit"] = """
+            [Queue("q"), Durable((QueueType)7, DeliveryLimit = 1, DeliveryLimit = -1)] public sealed record M(string A);
+            [RpcService("r"), Durable(QueueType.Quorum, DeliveryLimit = int.MinValue)] public interface IR { [RpcMethod] Task RunAsync(); }
             """,
         ["warren attributes under another namespace"] = """
             namespace Other { public sealed class ConsumerAttribute : Attribute { } public sealed class BindAttribute(string k) : Attribute { } }

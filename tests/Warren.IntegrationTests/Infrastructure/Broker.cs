@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using RabbitMQ.Client;
@@ -41,6 +41,30 @@ public static class Broker
 
     /// <summary>Runs <c>rabbitmqctl</c> against the shared node and returns its output; throws when it fails.</summary>
     public static string Ctl(params string[] arguments) => Process.Run("rabbitmqctl", arguments);
+
+    /// <summary>
+    /// A virtual host of the test's own on the shared node, for tests that declare everything the assembly knows:
+    /// deleting it at dispose removes every queue and exchange they made, without touching other tests' names.
+    /// </summary>
+    public static TemporaryVirtualHost TemporaryVirtualHost(string purpose)
+    {
+        string name = $"warren-test-{purpose}-{Guid.NewGuid():N}";
+        Ctl("add_vhost", name);
+        Ctl("set_permissions", "-p", name, Uri.UserInfo.Split(':')[0], ".*", ".*", ".*");
+        return new TemporaryVirtualHost(name, new Uri(Uri, "/" + Uri.EscapeDataString(name)));
+    }
+}
+
+/// <summary>A virtual host deleted, with all it holds, at dispose.</summary>
+public sealed class TemporaryVirtualHost(string name, Uri uri) : IDisposable
+{
+    public string Name { get; } = name;
+
+    public Uri Uri { get; } = uri;
+
+    public async Task<RawBroker> RawAsync() => new(await new ConnectionFactory { Uri = Uri, ClientProvidedName = "warren-tests-raw" }.CreateConnectionAsync());
+
+    public void Dispose() => Broker.Ctl("delete_vhost", Name);
 }
 
 /// <summary>A hand-driven connection with clean-up of everything the test names.</summary>
@@ -96,7 +120,8 @@ public sealed class RawBroker : IAsyncDisposable
 
     private async Task DeleteAllAsync()
     {
-        foreach (string queue in _queues)
+        // Every subscription declares an error queue: <queue>.error, or <exchange>.error for a server-named queue.
+        foreach (string queue in _queues.Concat(_queues.Concat(_exchanges).Select(ErrorQueues.NameFor)).Distinct())
         {
             await using IChannel channel = await Connection.CreateChannelAsync();
             await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);
@@ -114,40 +139,5 @@ public sealed class RawBroker : IAsyncDisposable
         await DeleteAllAsync();
         await Connection.CloseAsync();
         Connection.Dispose();
-    }
-}
-
-public static class Process
-{
-    public static string Run(string file, params string[] arguments) => Run(file, arguments, TimeSpan.FromSeconds(60));
-
-    public static string Run(string file, string[] arguments, TimeSpan timeout, IDictionary<string, string>? environment = null)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[variable.Key] = variable.Value;
-        }
-
-        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(info)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish within {timeout}.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error.Result}{output.Result}");
-        }
-
-        return output.Result;
     }
 }

@@ -45,7 +45,8 @@ public sealed class PrivateBroker : IAsyncDisposable
     private string PidFile => Path.Combine(_directory, "node.pid");
 
     /// <summary>Starts a fresh node and waits until it accepts connections.</summary>
-    public static async Task<PrivateBroker> StartAsync()
+    /// <param name="configuration">Extra <c>rabbitmq.conf</c> lines, such as a TLS listener; none by default.</param>
+    public static async Task<PrivateBroker> StartAsync(string? configuration = null)
     {
         var broker = new PrivateBroker(FreePortPair());
         if (Directory.Exists(broker._directory))
@@ -55,6 +56,12 @@ public sealed class PrivateBroker : IAsyncDisposable
 
         Directory.CreateDirectory(broker._directory);
         await File.WriteAllTextAsync(Path.Combine(broker._directory, "enabled_plugins"), "[].");
+        if (configuration is not null)
+        {
+            // RABBITMQ_CONFIG_FILE names it without its extension.
+            await File.WriteAllTextAsync(Path.Combine(broker._directory, "rabbitmq.conf"), configuration);
+        }
+
         // The server runs as the 'rabbitmq' user, which must own its data directory.
         Process.Run("chown", "-R", "rabbitmq:rabbitmq", broker._directory);
         await broker.StartNodeAsync();
@@ -73,6 +80,98 @@ public sealed class PrivateBroker : IAsyncDisposable
 
     public string Ctl(params string[] arguments) =>
         Process.Run("rabbitmqctl", ["-n", NodeName, .. arguments], TimeSpan.FromSeconds(90), _environment);
+
+    /// <summary>The URI of this node with other credentials or another virtual host.</summary>
+    public Uri UriFor(string user, string password, string virtualHost = "/") =>
+        new UriBuilder("amqp", "127.0.0.1", Port, virtualHost == "/" ? "/" : "/" + Uri.EscapeDataString(virtualHost)) { UserName = user, Password = password }.Uri;
+
+    /// <summary><c>rabbitmqctl close_all_connections</c>: the broker closes every client connection (CONNECTION_FORCED) and keeps running.</summary>
+    public void CloseAllConnections(string reason) => Ctl("close_all_connections", reason);
+
+    /// <summary>
+    /// Fails every channel that has a consumer with a channel-level error (406 PRECONDITION_FAILED "unknown delivery tag"),
+    /// as if its client had acked a tag twice; the connections and the other channels stay open. Returns how many failed.
+    /// </summary>
+    public int FailConsumerChannels()
+    {
+        string result = Ctl("eval",
+            "[rabbit_channel:do(P, {'basic.ack', 99999, false}) || P <- rabbit_channel:list(), " +
+            "proplists:get_value(consumer_count, rabbit_channel:info(P, [consumer_count])) > 0].");
+        return result.Split("ok").Length - 1;
+    }
+
+    /// <summary><c>rabbitmqctl set_disk_free_limit</c>: a limit above the free space raises the disk alarm, which blocks publishers.</summary>
+    public void SetDiskFreeLimit(string limit) => Ctl("set_disk_free_limit", limit);
+
+    /// <summary>Kills the node's Erlang VM with SIGKILL, as a crash or the OOM killer would, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        string pid = (await File.ReadAllTextAsync(PidFile)).Trim();
+        Process.Run("kill", "-9", pid);
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        // Gone, or a zombie nobody reaps (state Z in /proc/<pid>/stat): either way it holds no port and no file.
+        while (File.Exists($"/proc/{pid}/stat") && !IsZombie(pid))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The broker process {pid} did not die within 30 s of SIGKILL.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// SIGSTOP: the node freezes with every connection open and silent, as behind a stalled network; only heartbeats can
+    /// tell. <see cref="Resume"/> continues it.
+    /// </summary>
+    public void Pause() => Process.Run("kill", "-STOP", File.ReadAllText(PidFile).Trim());
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Process.Run("kill", "-CONT", File.ReadAllText(PidFile).Trim());
+
+    /// <summary>Starts the node again on the same data directory, after <see cref="KillAsync"/> or a stop.</summary>
+    public Task RestartAsync()
+    {
+        // The killed node left its pid file behind; 'rabbitmqctl wait' would otherwise watch the dead process.
+        File.Delete(PidFile);
+        return StartNodeAsync();
+    }
+
+    /// <summary>The node's log so far (connections accepted and refused, channel errors, alarms).</summary>
+    public string ReadLog()
+    {
+        string directory = Path.Combine(_directory, "log");
+        var text = new System.Text.StringBuilder();
+        foreach (string file in Directory.GetFiles(directory, $"{NodeName}@*.log"))
+        {
+            if (file.EndsWith("_upgrade.log", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            text.Append(reader.ReadToEnd());
+        }
+
+        return text.ToString();
+    }
+
+    private static bool IsZombie(string pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            // "pid (comm) S ...": the state follows the command name in parentheses.
+            int end = stat.LastIndexOf(')');
+            return end > 0 && end + 2 < stat.Length && stat[end + 2] == 'Z';
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
 
     private Task StartNodeAsync()
     {

@@ -189,21 +189,27 @@ public sealed class ConsumerAnalyzer : DiagnosticAnalyzer
         SymbolAnalysisContext context, WarrenSymbols symbols, INamedTypeSymbol type, AttributeData durable,
         ITypeSymbol message, string messageName, ExchangeKindSpec kind, string exchangeName, string? queue)
     {
+        bool quorum = ContractRules.QueueTypeOf(durable) == QueueTypeSpec.Quorum;
+        string written = quorum ? "[Durable(QueueType.Quorum)]" : "[Durable]";
         string? problem;
         if (kind == ExchangeKindSpec.Queue)
         {
-            string fix = symbols.IsDurable(message.OriginalDefinition)
-                ? $"'{messageName}' has [Durable] already: remove it here"
-                : $"Remove [Durable] here, and put it on '{messageName}' to make the queue durable";
-            problem = $"[Durable] on consumer '{type.Name}' has no effect: '{messageName}' is a [Queue] message, so the consumer reads its queue '{exchangeName}', whose durability the message's own [Durable] decides. {fix}";
+            AttributeData? messageDurable = WarrenSymbols.FindAttribute(message.OriginalDefinition, symbols.DurableAttribute);
+            string fix = messageDurable is null
+                ? $"Remove {written} here, and put it on '{messageName}' to make the queue {(quorum ? "a quorum queue" : "durable")}"
+                : quorum && ContractRules.QueueTypeOf(messageDurable) != QueueTypeSpec.Quorum
+                    ? $"Remove it here, and write [Durable(QueueType.Quorum)] on '{messageName}' to make its queue a quorum queue"
+                    : $"'{messageName}' has {written} already: remove it here";
+            problem = $"{written} on consumer '{type.Name}' has no effect: '{messageName}' is a [Queue] message, so the consumer reads its queue '{exchangeName}', whose durability {(quorum ? "and type " : "")}the message's own [Durable] decides. {fix}";
         }
         else if (queue is null)
         {
-            problem = $"[Durable] on consumer '{type.Name}' has no effect: it names no queue, so each subscription gets an exclusive, auto-delete, server-named queue, which lives only as long as the subscription and is never durable. Name the queue with [Consumer(Queue = \"...\")], or remove [Durable]";
+            string never = quorum ? "never durable, and never a quorum queue (a quorum queue cannot be exclusive)" : "never durable";
+            problem = $"{written} on consumer '{type.Name}' has no effect: it names no queue, so each subscription gets an exclusive, auto-delete, server-named queue, which lives only as long as the subscription and is {never}. Name the queue with [Consumer(Queue = \"...\")], or remove {written}";
         }
         else if (!symbols.IsDurable(message.OriginalDefinition))
         {
-            problem = $"[Durable] on consumer '{type.Name}' cannot keep its messages across a broker restart: its durable queue '{queue}' is bound to the {RoutingKeys.KindName(kind)} exchange '{exchangeName}', which is not durable because '{messageName}' has no [Durable]. After a restart the queue is back but the exchange and the binding are gone, and the messages, published non-persistent, are lost anyway. Mark '{messageName}' [Durable] as well, or remove [Durable] here";
+            problem = $"{written} on consumer '{type.Name}' cannot keep its messages across a broker restart: its durable queue '{queue}' is bound to the {RoutingKeys.KindName(kind)} exchange '{exchangeName}', which is not durable because '{messageName}' has no [Durable]. After a restart the queue is back but the exchange and the binding are gone, and the messages, published non-persistent, are lost anyway. Mark '{messageName}' [Durable] as well, or remove {written} here";
         }
         else
         {

@@ -8,10 +8,11 @@ using Warren.Generators.Model;
 namespace Warren.Generators.Diagnostics.Analyzers;
 
 /// <summary>
-/// WARREN004: two declarations of one queue disagree. Warren declares a named queue (never exclusive, never auto-delete,
-/// no arguments) for a <c>[Queue]</c> message, for a consumer of an exchange message with <c>[Consumer(Queue = "q")]</c>
-/// and for an <c>[RpcService]</c>; each is durable when its type has <c>[Durable]</c>. Declarations that differ in
-/// durability make the broker refuse the later one with PRECONDITION_FAILED. A queue that serves two purposes (two
+/// WARREN004: two declarations of one queue disagree. Warren declares a named queue (never exclusive, never auto-delete)
+/// for a <c>[Queue]</c> message, for a consumer of an exchange message with <c>[Consumer(Queue = "q")]</c> and for an
+/// <c>[RpcService]</c>; each is durable when its type has <c>[Durable]</c>, and a quorum queue with a delivery limit
+/// (its arguments) for <c>[Durable(QueueType.Quorum)]</c>. Declarations that differ in durability, queue type or
+/// delivery limit make the broker refuse the later one with PRECONDITION_FAILED. A queue that serves two purposes (two
 /// message types, a consumer queue that is also a message's or a service's queue, two services) hands every message to
 /// consumers that reject it as another type's, or to servers that answer it as an unknown method.
 /// </summary>
@@ -38,9 +39,10 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         string typeName = ContractRules.FullName(type);
+        QueueShape shape = ShapeOf(type, symbols);
         if (symbols.FirstRoutingAttribute(type) is { Kind: ExchangeKindSpec.Queue } routing && ContractRules.NameArgument(routing.Attribute) is { } queue)
         {
-            declarations.Add(new QueueDeclaration(queue, QueueUse.Message, typeName, typeName, symbols.IsDurable(type),
+            declarations.Add(new QueueDeclaration(queue, QueueUse.Message, typeName, typeName, shape,
                 AttributeLocations.OfConstructorArgument(routing.Attribute, 0, type, context.CancellationToken)));
         }
 
@@ -48,7 +50,7 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
             && WarrenSymbols.FindAttribute(type, symbols.RpcServiceAttribute) is { } service
             && ContractRules.NameArgument(service) is { } serviceQueue)
         {
-            declarations.Add(new QueueDeclaration(serviceQueue, QueueUse.RpcService, typeName, typeName, symbols.IsDurable(type),
+            declarations.Add(new QueueDeclaration(serviceQueue, QueueUse.RpcService, typeName, typeName, shape,
                 AttributeLocations.OfConstructorArgument(service, 0, type, context.CancellationToken)));
         }
 
@@ -60,9 +62,16 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
             && messageRouting.Kind != ExchangeKindSpec.Queue)
         {
             // A consumer of a [Queue] message consumes the message's queue and ignores its own name (WARREN010's concern).
-            declarations.Add(new QueueDeclaration(consumerQueue, QueueUse.Consumer, ContractRules.FullName(message), typeName, symbols.IsDurable(type),
+            declarations.Add(new QueueDeclaration(consumerQueue, QueueUse.Consumer, ContractRules.FullName(message), typeName, shape,
                 AttributeLocations.OfNamedArgument(consumer, "Queue", type, context.CancellationToken)));
         }
+    }
+
+    /// <summary>How the type's <c>[Durable]</c> (or its absence) makes Warren declare the queue, by the generator's rules.</summary>
+    private static QueueShape ShapeOf(INamedTypeSymbol type, WarrenSymbols symbols)
+    {
+        AttributeData? durable = WarrenSymbols.FindAttribute(type, symbols.DurableAttribute);
+        return new QueueShape(durable is not null, ContractRules.QueueTypeOf(durable), ContractRules.DeliveryLimitOf(durable));
     }
 
     private static string? ConsumerQueue(AttributeData consumer)
@@ -104,14 +113,14 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
                 {
                     problem = $"is {other.Purpose()} but also {first.Purpose()}: each would get the other's messages, "
                         + "which a consumer rejects as another type's and an RPC server answers as an unknown method; give each its own queue";
-                    if (other.Durable != first.Durable)
+                    if (QueueShape.Difference(other.Shape, first.Shape) is { } difference)
                     {
-                        problem += $" (they also disagree on durability, {Durability(other.Durable)} here and {Durability(first.Durable)} there, so RabbitMQ refuses the second declaration with PRECONDITION_FAILED)";
+                        problem += $" (they also disagree on {difference}, {QueueShape.Describe(other.Shape, first.Shape)} here and {QueueShape.Describe(first.Shape, other.Shape)} there, so RabbitMQ refuses the second declaration with PRECONDITION_FAILED)";
                     }
                 }
-                else if (other.Durable != first.Durable)
+                else if (QueueShape.Difference(other.Shape, first.Shape) is not null)
                 {
-                    problem = $"is declared here as {Durability(other.Durable)} but as {Durability(first.Durable)} by '{first.TypeName}'; "
+                    problem = $"is declared here as {QueueShape.Describe(other.Shape, first.Shape)} but as {QueueShape.Describe(first.Shape, other.Shape)} by '{first.TypeName}'; "
                         + "RabbitMQ refuses the second declaration with PRECONDITION_FAILED";
                 }
 
@@ -123,7 +132,28 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static string Durability(bool durable) => durable ? "durable" : "non-durable";
+    /// <summary>What a declaration makes of the queue: durability, and for a quorum queue its delivery limit (the generator's rules).</summary>
+    private sealed record QueueShape(bool Durable, QueueTypeSpec Type, int DeliveryLimit)
+    {
+        /// <summary>What two declarations disagree on, or null when the broker accepts both.</summary>
+        public static string? Difference(QueueShape one, QueueShape other) =>
+            one.Type != other.Type ? "the queue type"
+            : one.DeliveryLimit != other.DeliveryLimit ? "the delivery limit"
+            : one.Durable != other.Durable ? "durability"
+            : null;
+
+        /// <summary>"durable" when only durability differs from <paramref name="other"/>; else the whole kind, "a quorum queue with delivery limit 5".</summary>
+        public static string Describe(QueueShape shape, QueueShape other)
+        {
+            string durability = shape.Durable ? "durable" : "non-durable";
+            if (shape.Type == other.Type && shape.DeliveryLimit == other.DeliveryLimit)
+            {
+                return durability;
+            }
+
+            return shape.Type == QueueTypeSpec.Quorum ? $"a quorum queue with delivery limit {shape.DeliveryLimit}" : $"a {durability} classic queue";
+        }
+    }
 
     private enum QueueUse
     {
@@ -134,7 +164,7 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
 
     /// <param name="Owner">What the queue carries: the message type (for a message or a consumer) or the service interface.</param>
     /// <param name="TypeName">The type whose attribute declares the queue.</param>
-    private sealed record QueueDeclaration(string Name, QueueUse Use, string Owner, string TypeName, bool Durable, Location Location)
+    private sealed record QueueDeclaration(string Name, QueueUse Use, string Owner, string TypeName, QueueShape Shape, Location Location)
     {
         public string Purpose() => Use switch
         {
