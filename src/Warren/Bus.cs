@@ -393,7 +393,14 @@ public sealed class Bus : IAsyncDisposable
             async (channel, ct) =>
             {
                 string queue = await DeclareQueueAndBindingsAsync(channel, message, plan, ct).ConfigureAwait(false);
-                await ErrorQueues.DeclareAsync(channel, errorQueue, ct).ConfigureAwait(false);
+                if (!plan.ServerNamed(message))
+                {
+                    // A named queue's error queue exists from the start, for operators to watch. A server-named queue is
+                    // temporary: its error queue (per exchange, durable) is declared by the first failure, so that
+                    // subscriptions that never fail leave nothing behind.
+                    await ErrorQueues.DeclareAsync(channel, errorQueue, ct).ConfigureAwait(false);
+                }
+
                 return queue;
             },
             (channel, subscription) => new ConsumerPump<TMessage>(channel, this, message, consumer, subscription, retry, errorQueue),

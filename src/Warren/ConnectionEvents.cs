@@ -33,8 +33,15 @@ public sealed class ConnectionLostEventArgs : EventArgs
     /// <summary>The network error behind the loss, if there was one.</summary>
     public Exception? Exception { get; }
 
-    /// <summary>One line for logs: reply code, reason and who closed the connection.</summary>
-    public string Reason => $"{ReplyCode} {ReplyText} ({(InitiatedByBroker ? "closed by the broker" : "closed by the client library or the network")})";
+    /// <summary>
+    /// One line for logs: reply code, reason and who closed the connection, and the network error when there was one
+    /// (a missed heartbeat only says "End of stream" in the reply text; the cause is in the exception).
+    /// </summary>
+    public string Reason => Exception is { Message: { Length: > 0 } cause } && !ReplyText.Contains(cause, StringComparison.Ordinal)
+        ? $"{ReplyCode} {ReplyText}: {cause} ({Closer})"
+        : $"{ReplyCode} {ReplyText} ({Closer})";
+
+    private string Closer => InitiatedByBroker ? "closed by the broker" : "closed by the client library or the network";
 
     /// <inheritdoc/>
     public override string ToString() => $"Connection lost at {LostAt:O}: {Reason}";

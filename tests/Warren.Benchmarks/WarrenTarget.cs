@@ -42,6 +42,8 @@ internal sealed class WarrenTarget(Uri uri) : IBenchTarget
     public async Task DeleteTopologyAsync(BrokerAdmin admin)
     {
         await admin.DeleteQueueAsync(QueueName);
+        // Every subscription to a named queue declares its error queue too.
+        await admin.DeleteQueueAsync(ErrorQueues.NameFor(QueueName));
         // DeclareTopologyAsync declares every RPC service queue the loaded code knows as well.
         await admin.DeleteQueueAsync(WarrenRpcTarget.QueueName);
     }

@@ -14,18 +14,20 @@ namespace Warren.IntegrationTests;
 [Fanout("warren.test.errorq.fanout")]
 public sealed record Broadcast(int Id);
 
-[Direct("warren.test.errorq")]
+[Direct(ErrorQueueTests.ShipmentExchange)]
 public sealed record Shipment(int Id);
 
 public sealed class ErrorQueueTests
 {
+    internal const string ShipmentExchange = "warren.test.errorq";
+
     [Fact]
     public async Task A_named_queue_gets_a_durable_classic_error_queue_when_the_subscription_starts()
     {
         const string queue = "warren.test.errorq.declared";
         string errorQueue = ErrorQueues.NameFor(queue);
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue, errorQueue]);
+        await raw.CleanAsync(exchanges: [ShipmentExchange], queues: [queue, errorQueue]);
         await using Bus bus = await Broker.ConnectAsync("error-queue-declared");
 
         await using Subscription subscription = await bus.SubscribeAsync<Shipment>((_, _, _) => default, new SubscribeOptions { Queue = queue, Bindings = ["declared"] });
@@ -47,10 +49,12 @@ public sealed class ErrorQueueTests
         Subscription subscription = await bus.SubscribeAsync<Broadcast>(
             (_, _, _) => throw new ArgumentException("cannot broadcast that"), new SubscribeOptions { Retry = RetryPolicy.None });
         Assert.StartsWith("amq.gen-", subscription.Queue, StringComparison.Ordinal);
+        // A temporary subscription leaves no durable queue behind until something fails.
+        Assert.False(await raw.QueueExistsAsync(errorQueue));
 
         await bus.PublishAsync(new Broadcast(1));
 
-        await WorkQueueTests.WaitUntilAsync(async () => await raw.MessageCountAsync(errorQueue) == 1);
+        await WorkQueueTests.WaitUntilAsync(async () => await raw.QueueExistsAsync(errorQueue) && await raw.MessageCountAsync(errorQueue) == 1);
         string serverNamedQueue = subscription.Queue;
         await subscription.DisposeAsync();
         BasicGetResult copy = Assert.IsType<BasicGetResult>(await raw.GetAsync(errorQueue));
@@ -67,7 +71,7 @@ public sealed class ErrorQueueTests
         const string queue = "warren.test.errorq.custom";
         const string customErrorQueue = "warren.test.errorq.custom_failures";
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue, customErrorQueue, ErrorQueues.NameFor(queue)]);
+        await raw.CleanAsync(exchanges: [ShipmentExchange], queues: [queue, customErrorQueue, ErrorQueues.NameFor(queue)]);
         await using Bus bus = await Broker.ConnectAsync("error-queue-custom");
         await using Subscription subscription = await bus.SubscribeAsync<Shipment>(
             (_, _, _) => throw new InvalidOperationException("lost in transit"),
@@ -86,7 +90,7 @@ public sealed class ErrorQueueTests
     {
         const string queue = "warren.test.errorq.loop";
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue]);
+        await raw.CleanAsync(exchanges: [ShipmentExchange], queues: [queue]);
         await using Bus bus = await Broker.ConnectAsync("error-queue-loop");
 
         ArgumentException loop = await Assert.ThrowsAsync<ArgumentException>(() =>
@@ -102,7 +106,7 @@ public sealed class ErrorQueueTests
         const string queue = "warren.test.errorq.deleted";
         string errorQueue = ErrorQueues.NameFor(queue);
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue, errorQueue]);
+        await raw.CleanAsync(exchanges: [ShipmentExchange], queues: [queue, errorQueue]);
         await using Bus bus = await Broker.ConnectAsync("error-queue-deleted");
         await using Subscription subscription = await bus.SubscribeAsync<Shipment>(
             (_, _, _) => throw new InvalidOperationException("no such address"),
@@ -126,7 +130,7 @@ public sealed class ErrorQueueTests
         const string policy = "warren-test-errorq-refused";
         string errorQueue = ErrorQueues.NameFor(queue);
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue, errorQueue]);
+        await raw.CleanAsync(exchanges: [ShipmentExchange], queues: [queue, errorQueue]);
         var logs = new CapturingLoggerFactory();
         await using Bus bus = await Broker.ConnectAsync("error-queue-refused", o => o.LoggerFactory = logs);
         var deliveries = new ConcurrentQueue<(DateTime At, bool Redelivered)>();

@@ -112,6 +112,7 @@ public sealed class TopicTests
     {
         string exchange = "warren.test.topic_logs";
         await using RawBroker raw = await Broker.RawAsync();
+        await raw.CleanAsync(exchanges: [exchange]);
         await using Bus bus = await Broker.ConnectAsync("topics-" + routingKey);
         var q1 = new Inbox<TestKernelLog>();
         var q2 = new Inbox<TestKernelLog>();

@@ -29,7 +29,7 @@ public sealed class RetryTests
         const string queue = "warren.test.retry.always";
         string errorQueue = ErrorQueues.NameFor(queue);
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue, errorQueue]);
+        await raw.CleanAsync(exchanges: [Exchange], queues: [queue, errorQueue]);
         var logs = new CapturingLoggerFactory();
         await using Bus bus = await Broker.ConnectAsync("retry-always", o => o.LoggerFactory = logs);
         var attempts = new ConcurrentQueue<int>();
@@ -92,7 +92,7 @@ public sealed class RetryTests
         const string queue = "warren.test.retry.flaky";
         string errorQueue = ErrorQueues.NameFor(queue);
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue, errorQueue]);
+        await raw.CleanAsync(exchanges: [Exchange], queues: [queue, errorQueue]);
         var logs = new CapturingLoggerFactory();
         await using Bus bus = await Broker.ConnectAsync("retry-flaky", o => o.LoggerFactory = logs);
         var inbox = new Inbox<RetryJob>();
@@ -131,7 +131,7 @@ public sealed class RetryTests
         const string busPolicyQueue = "warren.test.retry.bus_policy";
         const string ownPolicyQueue = "warren.test.retry.own_policy";
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [busPolicyQueue, ErrorQueues.NameFor(busPolicyQueue), ownPolicyQueue, ErrorQueues.NameFor(ownPolicyQueue)]);
+        await raw.CleanAsync(exchanges: [Exchange], queues: [busPolicyQueue, ErrorQueues.NameFor(busPolicyQueue), ownPolicyQueue, ErrorQueues.NameFor(ownPolicyQueue)]);
         await using Bus bus = await Broker.ConnectAsync("retry-policies", o => o.Retry = RetryPolicy.None);
         int busPolicyCalls = 0;
         int ownPolicyCalls = 0;
@@ -156,7 +156,7 @@ public sealed class RetryTests
         const string queue = "warren.test.retry.dispose";
         string errorQueue = ErrorQueues.NameFor(queue);
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue, errorQueue]);
+        await raw.CleanAsync(exchanges: [Exchange], queues: [queue, errorQueue]);
         await using Bus bus = await Broker.ConnectAsync("retry-dispose");
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new SubscribeOptions
@@ -201,7 +201,7 @@ public sealed class RetryTests
         const string queue = "warren.test.retry.dispose_bus";
         string errorQueue = ErrorQueues.NameFor(queue);
         await using RawBroker raw = await Broker.RawAsync();
-        await raw.CleanAsync(queues: [queue, errorQueue]);
+        await raw.CleanAsync(exchanges: [Exchange], queues: [queue, errorQueue]);
         Bus bus = await Broker.ConnectAsync("retry-dispose-bus");
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await bus.SubscribeAsync<RetryJob>(

@@ -85,12 +85,13 @@ internal sealed class ConsoleProject
             Console.WriteLine($"rpc replied: {reply}");
         }
 
-        // The message's queue and the service's queue would outlive the program: delete them.
+        // The message's queue, its error queue and the service's queue would outlive the program: delete them.
         var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(uri) };
         await using (RabbitMQ.Client.IConnection connection = await factory.CreateConnectionAsync())
         await using (RabbitMQ.Client.IChannel channel = await connection.CreateChannelAsync())
         {
             await channel.QueueDeleteAsync("{{queue}}", ifUnused: false, ifEmpty: false);
+            await channel.QueueDeleteAsync("{{queue}}.error", ifUnused: false, ifEmpty: false);
             await channel.QueueDeleteAsync("{{queue}}.rpc", ifUnused: false, ifEmpty: false);
         }
         Console.WriteLine("queues deleted");

@@ -209,8 +209,9 @@ public sealed class ReliabilitySuite : IAsyncDisposable
         run =>
         {
             // Noticed by the heartbeat while frozen, not by the broker closing the connection once it runs again.
-            run.RequireEvent("publisher: lost", before: run.HealedAt);
-            run.RequireEvent("consumer: lost", before: run.HealedAt);
+            // The reason names the missed heartbeat, not just the client's "End of stream".
+            run.RequireEvent("publisher: lost", containing: "heartbeat", before: run.HealedAt);
+            run.RequireEvent("consumer: lost", containing: "heartbeat", before: run.HealedAt);
             run.RequireEvent("publisher: recovered");
             run.RequireEvent("consumer: recovered");
         },
