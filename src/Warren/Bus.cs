@@ -393,7 +393,7 @@ public sealed class Bus : IAsyncDisposable
             async (channel, ct) =>
             {
                 string queue = await DeclareQueueAndBindingsAsync(channel, message, plan, ct).ConfigureAwait(false);
-                if (!plan.ServerNamed(message))
+                if (!plan.Exclusive)
                 {
                     // A named queue's error queue exists from the start, for operators to watch. A server-named queue is
                     // temporary: its error queue (per exchange, durable) is declared by the first failure, so that
@@ -620,7 +620,7 @@ public sealed class Bus : IAsyncDisposable
         PublishReturnedException returned => descriptor.Kind == ExchangeKind.Queue && returned.ReplyCode == Constants.NoRoute
             && returned.RoutingKey == descriptor.Name,
         PublishInterruptedException interrupted => descriptor.Kind != ExchangeKind.Queue && interrupted.ReplyCode == Constants.NotFound
-            && interrupted.ReplyText.Contains($"'{descriptor.Exchange}'", StringComparison.Ordinal),
+            && Errors.NamesExchange(interrupted.ReplyText, descriptor.Exchange),
         _ => false,
     };
 

@@ -420,13 +420,18 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
                 return false;
             }
 
-            _pending.Remove(pending.Sequence);
-            if (pending.MessageId is { } id)
-            {
-                _mandatoryByMessageId.Remove(id);
-            }
-
+            Forget(pending);
             return true;
+        }
+    }
+
+    /// <summary>Drops a tracked publish from both indexes; caller holds the gate.</summary>
+    private void Forget(PendingConfirm pending)
+    {
+        _pending.Remove(pending.Sequence);
+        if (pending.MessageId is { } id)
+        {
+            _mandatoryByMessageId.Remove(id);
         }
     }
 
@@ -462,16 +467,12 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
     /// <summary>Completes one publish; caller holds the gate.</summary>
     private void Settle(ulong sequence, bool nacked)
     {
-        if (!_pending.Remove(sequence, out PendingConfirm? pending))
+        if (!_pending.TryGetValue(sequence, out PendingConfirm? pending))
         {
             return;
         }
 
-        if (pending.MessageId is { } id)
-        {
-            _mandatoryByMessageId.Remove(id);
-        }
-
+        Forget(pending);
         pending.TryComplete(nacked
             ? new PublishNackedException(pending.Exchange, pending.RoutingKey)
             : pending.Returned);
@@ -527,7 +528,7 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
             {
                 pending.TryComplete(new PublishInterruptedException(pending.Exchange, pending.RoutingKey, reason));
             }
-            else if (channelError && Errors.NamesExchange(reason, pending.Exchange))
+            else if (channelError && Errors.NamesExchange(reason.ReplyText, pending.Exchange))
             {
                 pending.TryComplete((Exception?)Errors.AccessDenied(reason, innerException: null)
                     ?? new PublishInterruptedException(pending.Exchange, pending.RoutingKey, reason));
@@ -578,11 +579,7 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
 
             foreach (PendingConfirm pending in overdue)
             {
-                _pending.Remove(pending.Sequence);
-                if (pending.MessageId is { } id)
-                {
-                    _mandatoryByMessageId.Remove(id);
-                }
+                Forget(pending);
             }
         }
 

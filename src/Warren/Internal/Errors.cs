@@ -66,8 +66,8 @@ internal static class Errors
     }
 
     /// <summary>True when the broker's closure text names <paramref name="exchange"/> (<c>"amq.default"</c> for the default exchange).</summary>
-    public static bool NamesExchange(ShutdownEventArgs reason, string exchange) =>
-        reason.ReplyText.Contains($"exchange '{(exchange.Length == 0 ? "amq.default" : exchange)}'", StringComparison.Ordinal);
+    public static bool NamesExchange(string replyText, string exchange) =>
+        replyText.Contains($"exchange '{(exchange.Length == 0 ? "amq.default" : exchange)}'", StringComparison.Ordinal);
 
     /// <summary>
     /// True when an operation failed because the connection (not the broker's verdict on it) went away: the channel was

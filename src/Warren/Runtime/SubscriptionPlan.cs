@@ -47,9 +47,6 @@ internal sealed class SubscriptionPlan
     /// <summary>The error queue of <see cref="SubscribeOptions.ErrorQueue"/>, or null for the default.</summary>
     public string? ErrorQueue { get; private init; }
 
-    /// <summary>True when the broker names the queue: an exclusive per-subscription queue, not a message's or consumer's queue.</summary>
-    public bool ServerNamed(MessageDescriptor message) => Queue is null && message.Kind != ExchangeKind.Queue;
-
     /// <summary>
     /// Where the messages this subscription fails to handle go: the configured error queue, else <c>&lt;queue&gt;.error</c>,
     /// or <c>&lt;exchange&gt;.error</c> for a server-named queue, whose name is different in every subscription.
