@@ -1,11 +1,17 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Warren;
 
-/// <summary>How a <see cref="Bus"/> connects and behaves.</summary>
+/// <summary>
+/// How a <see cref="Bus"/> connects and behaves. Every setting but the serializer options, the logger factory and the
+/// certificates can come from configuration (<c>services.AddWarren(configuration.GetSection("Warren"))</c>): durations as
+/// <c>hh:mm:ss</c>, the URI as text, the retry policy as a nested <c>Retry</c> section.
+/// </summary>
 public sealed class BusOptions
 {
     /// <summary>The URI the tests and samples use unless told otherwise.</summary>
@@ -68,10 +74,78 @@ public sealed class BusOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How many unacknowledged messages the broker sends each subscription at once (<c>basic.qos</c>) when neither its
+    /// consumer's <see cref="ConsumerAttribute.Prefetch"/> nor its <see cref="SubscribeOptions.Prefetch"/> says; 32 by
+    /// default. At least 1: RabbitMQ reads 0 as no limit at all.
+    /// </summary>
+    public ushort Prefetch { get; set; } = SubscribeOptions.DefaultPrefetch;
+
+    /// <summary>
     /// How a handler that throws is retried (held unacknowledged, with back-off) before its message goes to the error
     /// queue; 3 retries by default. <see cref="SubscribeOptions.Retry"/> overrides it for one subscription.
     /// </summary>
     public RetryPolicy Retry { get; set; } = new();
+
+    /// <summary>
+    /// What cannot work in these options, each as the setting (its configuration path under the options' section, such as
+    /// <c>Retry:MaxRetries</c>) and what is wrong with it. Empty when the options are usable.
+    /// </summary>
+    internal IEnumerable<(string Setting, string Problem)> Problems()
+    {
+        if (Uri is null)
+        {
+            yield return (nameof(Uri), "is required: the broker's amqp:// or amqps:// URI");
+        }
+        else if (!Uri.IsAbsoluteUri || (Uri.Scheme != "amqp" && Uri.Scheme != "amqps"))
+        {
+            yield return (nameof(Uri), $"must be an amqp:// or amqps:// URI, not '{Redact(Uri)}'");
+        }
+
+        if (MaxOutstandingConfirms < 1)
+        {
+            yield return (nameof(MaxOutstandingConfirms), $"must be at least 1 (is {MaxOutstandingConfirms})");
+        }
+
+        if (PublishTimeout <= TimeSpan.Zero && PublishTimeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            yield return (nameof(PublishTimeout), $"must be positive, or infinite (-00:00:00.001) to wait forever (is {PublishTimeout})");
+        }
+
+        if (MaxMessageSize <= 0)
+        {
+            yield return (nameof(MaxMessageSize), $"must be positive (is {MaxMessageSize})");
+        }
+
+        if (Heartbeat < TimeSpan.Zero)
+        {
+            yield return (nameof(Heartbeat), $"cannot be negative (is {Heartbeat}); 00:00:00 turns heartbeats off");
+        }
+
+        if (NetworkRecoveryInterval <= TimeSpan.Zero)
+        {
+            yield return (nameof(NetworkRecoveryInterval), $"must be positive (is {NetworkRecoveryInterval})");
+        }
+
+        if (ShutdownTimeout < TimeSpan.Zero)
+        {
+            yield return (nameof(ShutdownTimeout), $"cannot be negative (is {ShutdownTimeout})");
+        }
+
+        if (Prefetch == 0)
+        {
+            yield return (nameof(Prefetch), "must be at least 1 (RabbitMQ reads a prefetch of 0 as no limit at all)");
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming every setting that cannot work.</summary>
+    internal void ThrowIfInvalid()
+    {
+        string[] problems = Problems().Select(p => $"BusOptions.{p.Setting.Replace(':', '.')} {p.Problem}.").ToArray();
+        if (problems.Length > 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BusOptions), string.Join(" ", problems));
+        }
+    }
 
     /// <summary>The options with the password masked.</summary>
     public override string ToString() => $"BusOptions {{ Uri = {Redact(Uri)}, ClientName = {ClientName} }}";

@@ -25,7 +25,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
     /// <summary>Exception messages longer than this are cut: all headers must fit in one AMQP frame.</summary>
     private const int MaxHeaderTextLength = 4096;
 
-    private readonly Bus _bus;
+    private readonly ConsumerPumpContext _context;
     private readonly MessageDescriptor<TMessage> _message;
     private readonly IConsumer<TMessage> _consumer;
     private readonly Subscription _subscription;
@@ -36,18 +36,18 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
     private readonly ILogger _logger;
 
     public ConsumerPump(
-        IChannel channel, Bus bus, MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, Subscription subscription, RetryPolicy retry, string errorQueue)
+        IChannel channel, ConsumerPumpContext context, MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, Subscription subscription, RetryPolicy retry, string errorQueue)
         : base(channel)
     {
-        _bus = bus;
+        _context = context;
         _message = message;
         _consumer = consumer;
         _subscription = subscription;
         _retry = retry;
         _errorQueue = errorQueue;
-        _maxMessageSize = bus.Options.MaxMessageSize;
-        _typeInfo = message.GetTypeInfo(bus.JsonOptions);
-        _logger = bus.Logger;
+        _maxMessageSize = context.MaxMessageSize;
+        _typeInfo = message.GetTypeInfo(context.Json);
+        _logger = context.Logger;
     }
 
     public override async Task HandleBasicDeliverAsync(
@@ -59,6 +59,10 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             // Stopping: leave the message unacknowledged; closing the channel returns it to the queue.
             return;
         }
+
+        // What the handler publishes keeps this message's correlation id and names it as its cause; async-local, so it
+        // ends with this method.
+        MessageFlow.Enter(properties.MessageId, properties.CorrelationId);
 
         // Read once, while counted in flight: the subscription disposes its token sources after draining.
         CancellationToken handlerToken = _subscription.HandlerToken;
@@ -144,13 +148,13 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             try
             {
                 // Bounded at shutdown by the handler token, which fires when the shutdown timeout runs out.
-                await _bus.SendAsync(string.Empty, _errorQueue, copy, delivery.Body, handlerToken).ConfigureAwait(false);
+                await SendErrorCopyAsync(copy, delivery.Body, handlerToken).ConfigureAwait(false);
             }
             catch (PublishReturnedException)
             {
                 // Someone deleted the error queue after the subscription declared it: declare it again and send once more.
-                await _bus.DeclareErrorQueueAsync(_errorQueue, handlerToken).ConfigureAwait(false);
-                await _bus.SendAsync(string.Empty, _errorQueue, copy, delivery.Body, handlerToken).ConfigureAwait(false);
+                await _context.Topology.DeclareErrorQueueAsync(_errorQueue, handlerToken).ConfigureAwait(false);
+                await SendErrorCopyAsync(copy, delivery.Body, handlerToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not AlreadyClosedException)
@@ -171,6 +175,15 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             Log.HandlerFailed(_logger, delivery.Properties.MessageId, _subscription.Queue, attempts, _errorQueue, cause!);
         }
     }
+
+    /// <summary>
+    /// Sends the copy byte for byte and completes when the broker confirmed it. Mandatory, so a copy that no queue takes
+    /// fails with <see cref="PublishReturnedException"/> rather than vanishing (the copy always has a message id, which
+    /// the publisher matches returns by). The bus's publisher takes it even while the bus is disposing: subscriptions,
+    /// which stop first, still move their last failures.
+    /// </summary>
+    private ValueTask SendErrorCopyAsync(BasicProperties copy, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        _context.Publisher.PublishAsync(string.Empty, _errorQueue, mandatory: true, copy, body, cancellationToken);
 
     /// <summary>
     /// The original properties and headers plus the failure headers of <see cref="ErrorQueues"/>. The copy is persistent,

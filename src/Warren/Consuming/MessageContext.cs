@@ -59,6 +59,12 @@ public readonly struct MessageContext
     /// <summary>The <c>correlation_id</c> property.</summary>
     public string? CorrelationId => _properties?.CorrelationId;
 
+    /// <summary>
+    /// The message id of the message whose handler published this one (header <see cref="MessageHeaders.CausationId"/>),
+    /// or null when it was not published from a handler.
+    /// </summary>
+    public string? CausationId => GetHeader(MessageHeaders.CausationId);
+
     /// <summary>The <c>reply_to</c> property.</summary>
     public string? ReplyTo => _properties?.ReplyTo;
 

@@ -15,18 +15,18 @@ public sealed class RetryPolicy
     private const double Multiplier = 2;
     private const double Jitter = 0.1;
 
-    private readonly int _maxRetries = 3;
-    private readonly TimeSpan _initialDelay = TimeSpan.FromMilliseconds(200);
-    private readonly TimeSpan _maxDelay = TimeSpan.FromSeconds(5);
+    private int _maxRetries = 3;
+    private TimeSpan _initialDelay = TimeSpan.FromMilliseconds(200);
+    private TimeSpan _maxDelay = TimeSpan.FromSeconds(5);
 
-    /// <summary>No retries: a failing message goes to the error queue after the first call.</summary>
-    public static RetryPolicy None { get; } = new() { MaxRetries = 0 };
+    /// <summary>No retries: a failing message goes to the error queue after the first call. A new policy each time, so changing one changes no other.</summary>
+    public static RetryPolicy None => new() { MaxRetries = 0 };
 
     /// <summary>How many times the handler is called again after it throws; 3 by default, 0 for no retries.</summary>
     public int MaxRetries
     {
         get => _maxRetries;
-        init
+        set
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MaxRetries));
             _maxRetries = value;
@@ -37,7 +37,7 @@ public sealed class RetryPolicy
     public TimeSpan InitialDelay
     {
         get => _initialDelay;
-        init
+        set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, nameof(InitialDelay));
             _initialDelay = value;
@@ -48,7 +48,7 @@ public sealed class RetryPolicy
     public TimeSpan MaxDelay
     {
         get => _maxDelay;
-        init
+        set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, nameof(MaxDelay));
             _maxDelay = value;

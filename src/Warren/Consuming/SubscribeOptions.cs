@@ -2,50 +2,53 @@ using System.Collections.Generic;
 
 namespace Warren;
 
-/// <summary>Overrides, for one subscription, what the consumer's attributes say.</summary>
+/// <summary>
+/// Overrides, for one subscription, what the consumer's attributes say. In a host, each consumer's options can also come
+/// from configuration, under <c>Consumers:&lt;consumer class name&gt;</c> of Warren's section.
+/// </summary>
 public sealed class SubscribeOptions
 {
     /// <summary>The prefetch used when neither the consumer nor the options set one.</summary>
     public const ushort DefaultPrefetch = 32;
 
     /// <summary>The queue to consume; replaces <see cref="ConsumerAttribute.Queue"/>. Ignored for queue messages.</summary>
-    public string? Queue { get; init; }
+    public string? Queue { get; set; }
 
     /// <summary>Whether a named queue is durable; replaces <see cref="DurableAttribute"/> on the consumer.</summary>
-    public bool? Durable { get; init; }
+    public bool? Durable { get; set; }
 
     /// <summary>
     /// The type of a named queue; replaces the consumer's <see cref="DurableAttribute.QueueType"/>. A quorum queue is
     /// always durable and needs a queue name. Ignored for queue messages, whose own <see cref="DurableAttribute"/> decides.
     /// </summary>
-    public QueueType? QueueType { get; init; }
+    public QueueType? QueueType { get; set; }
 
     /// <summary>
     /// The delivery limit of a named quorum queue; replaces the consumer's <see cref="DurableAttribute.DeliveryLimit"/>.
     /// Every declaration of one queue must agree on it, or the broker refuses the later one.
     /// </summary>
-    public int? DeliveryLimit { get; init; }
+    public int? DeliveryLimit { get; set; }
 
-    /// <summary>How many unacknowledged messages the broker sends at once; replaces <see cref="ConsumerAttribute.Prefetch"/>.</summary>
-    public ushort? Prefetch { get; init; }
+    /// <summary>How many unacknowledged messages the broker sends at once; replaces <see cref="ConsumerAttribute.Prefetch"/> and <see cref="BusOptions.Prefetch"/>. At least 1.</summary>
+    public ushort? Prefetch { get; set; }
 
     /// <summary>Binding keys for a direct or topic exchange; replace the consumer's <see cref="BindAttribute"/> keys,
     /// as the tutorials' receivers take them from the command line.</summary>
-    public IReadOnlyList<string>? Bindings { get; init; }
+    public IReadOnlyList<string>? Bindings { get; set; }
 
     /// <summary>Bindings for a headers exchange; replace the consumer's <see cref="BindHeadersAttribute"/>s.</summary>
-    public IReadOnlyList<HeadersBinding>? HeaderBindings { get; init; }
+    public IReadOnlyList<HeadersBinding>? HeaderBindings { get; set; }
 
     /// <summary>How many messages this subscription handles at once (1, the default, handles them in order).</summary>
-    public ushort? ConcurrentHandlers { get; init; }
+    public ushort? ConcurrentHandlers { get; set; }
 
     /// <summary>How a failing handler is retried before its message goes to the error queue; replaces <see cref="BusOptions.Retry"/>.</summary>
-    public RetryPolicy? Retry { get; init; }
+    public RetryPolicy? Retry { get; set; }
 
     /// <summary>
     /// The queue that takes the messages this subscription cannot handle. By default <c>&lt;queue&gt;.error</c>
     /// (<see cref="ErrorQueues.NameFor"/>), or <c>&lt;exchange&gt;.error</c> for a server-named queue, whose name changes
     /// with every subscription. Declared durable when the subscription starts.
     /// </summary>
-    public string? ErrorQueue { get; init; }
+    public string? ErrorQueue { get; set; }
 }

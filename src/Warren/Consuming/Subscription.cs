@@ -11,8 +11,9 @@ using Warren.Internal;
 namespace Warren;
 
 /// <summary>
-/// A running consumer on its own channel. Disposing it stops taking deliveries, lets in-flight handlers finish
-/// (up to <see cref="BusOptions.ShutdownTimeout"/>, then cancels them and returns their messages to the queue) and closes the channel.
+/// A running consumer on its own channel. Stopping or disposing it stops taking deliveries, lets in-flight handlers finish
+/// (until the stop's token fires, or up to <see cref="BusOptions.ShutdownTimeout"/> for a dispose; then cancels them and
+/// returns their messages to the queue) and closes the channel.
 /// </summary>
 /// <remarks>
 /// It keeps consuming through broker faults. After a connection loss RabbitMQ.Client recovers the channel, the queue,
@@ -29,7 +30,7 @@ public sealed class Subscription : IAsyncDisposable
     private static readonly TimeSpan FirstResumeDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxResumeDelay = TimeSpan.FromSeconds(5);
 
-    private readonly Bus _bus;
+    private readonly SubscriptionContext _context;
     private readonly IConnection _connection;
     private readonly ConsumerSetup _setup;
     // Replaced when the broker closes the channel, after cancelling the handlers still running on it.
@@ -51,10 +52,10 @@ public sealed class Subscription : IAsyncDisposable
     private volatile bool _stopping;
     private int _disposed;
 
-    internal Subscription(Bus bus, IConnection connection, ConsumerSetup setup)
+    internal Subscription(SubscriptionContext context, ConsumerSetup setup)
     {
-        _bus = bus;
-        _connection = connection;
+        _context = context;
+        _connection = context.Connection;
         _setup = setup;
     }
 
@@ -135,7 +136,7 @@ public sealed class Subscription : IAsyncDisposable
             return;
         }
 
-        Log.ConsumerCancelledByBroker(_bus.Logger, Queue);
+        Log.ConsumerCancelledByBroker(_context.Logger, Queue);
         RequestResume();
     }
 
@@ -200,13 +201,13 @@ public sealed class Subscription : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        if (!_connection.IsOpen || _bus.IsRecovering)
+        if (!_connection.IsOpen || _context.ConnectionState.IsRecovering)
         {
             // The whole connection went down: RabbitMQ.Client recovers this channel and its consumer along with it.
             return Task.CompletedTask;
         }
 
-        Log.ConsumerChannelClosed(_bus.Logger, Queue, Errors.Describe(reason));
+        Log.ConsumerChannelClosed(_context.Logger, Queue, Errors.Describe(reason));
         AbandonHandlers();
         RequestResume();
         return Task.CompletedTask;
@@ -260,7 +261,7 @@ public sealed class Subscription : IAsyncDisposable
             try
             {
                 await Task.Delay(delay, stopping).ConfigureAwait(false);
-                if (!_connection.IsOpen || _bus.IsRecovering)
+                if (!_connection.IsOpen || _context.ConnectionState.IsRecovering)
                 {
                     // The connection went down meanwhile: the client recovers it with this channel and consumer. Look again after.
                     continue;
@@ -273,7 +274,7 @@ public sealed class Subscription : IAsyncDisposable
 
                 if (await ResumeOnceAsync(stopping).ConfigureAwait(false) is { } how)
                 {
-                    Log.ConsumerResumed(_bus.Logger, Queue, how, Stopwatch.GetElapsedTime(since));
+                    Log.ConsumerResumed(_context.Logger, Queue, how, Stopwatch.GetElapsedTime(since));
                 }
 
                 delay = FirstResumeDelay;
@@ -296,7 +297,7 @@ public sealed class Subscription : IAsyncDisposable
                 }
 
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxResumeDelay.Ticks));
-                Log.ConsumerResumeFailed(_bus.Logger, Queue, Describe(ex), delay);
+                Log.ConsumerResumeFailed(_context.Logger, Queue, Describe(ex), delay);
             }
         }
     }
@@ -382,8 +383,27 @@ public sealed class Subscription : IAsyncDisposable
         _ => exception.Message,
     };
 
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// True while the subscription is getting its consumer going again after the broker closed its channel or cancelled
+    /// it: no deliveries arrive meanwhile.
+    /// </summary>
+    public bool IsResuming
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _resumeRunning && !_stopping;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops taking deliveries and waits for the handlers in flight to finish, until <paramref name="cancellationToken"/>
+    /// fires (the host's shutdown timeout, say); then cancels their tokens, and the messages they had not finished go back
+    /// to the queue. Closes the channel. Calling it again, or disposing afterwards, does nothing.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
@@ -401,12 +421,13 @@ public sealed class Subscription : IAsyncDisposable
         try
         {
             // A resume in progress ends at once (it waits on the stopping token); bounded in case the broker does not answer.
-            await resumeLoop.WaitAsync(_bus.Options.ShutdownTimeout).ConfigureAwait(false);
+            await resumeLoop.WaitAsync(_context.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             // It is stuck on the broker; a channel it opens after all is closed when it sees the stopping token.
         }
+
         IChannel? channel = Volatile.Read(ref _channel);
         try
         {
@@ -420,12 +441,13 @@ public sealed class Subscription : IAsyncDisposable
             // The channel is gone already; its unacknowledged messages are back in the queue.
         }
 
-        await DrainAsync(_bus.Options.ShutdownTimeout).ConfigureAwait(false);
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
         if (Volatile.Read(ref _inFlight) > 0)
         {
-            Log.ShutdownTimedOut(_bus.Logger, Queue, Volatile.Read(ref _inFlight));
+            Log.ShutdownTimedOut(_context.Logger, Queue, Volatile.Read(ref _inFlight));
             Volatile.Read(ref _handlers).Cancel();
-            await DrainAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await DrainAsync(grace.Token).ConfigureAwait(false);
         }
 
         if (channel is not null)
@@ -452,15 +474,29 @@ public sealed class Subscription : IAsyncDisposable
         }
 
         Volatile.Read(ref _handlers).Dispose();
-        _bus.Forget(this);
+        _context.Stopped(this);
     }
 
-    private async Task DrainAsync(TimeSpan timeout)
+    /// <summary>Stops as <see cref="StopAsync"/> does, waiting for the handlers in flight up to <see cref="BusOptions.ShutdownTimeout"/>.</summary>
+    public async ValueTask DisposeAsync()
     {
-        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (Volatile.Read(ref _inFlight) > 0 && Stopwatch.GetTimestamp() < deadline)
+        using var timeout = new CancellationTokenSource(_context.ShutdownTimeout);
+        await StopAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until no handler is in flight, or the token fires.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (Volatile.Read(ref _inFlight) > 0 && !cancellationToken.IsCancellationRequested)
         {
-            await Task.Delay(5).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

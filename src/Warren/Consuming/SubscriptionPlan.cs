@@ -62,10 +62,25 @@ internal sealed class SubscriptionPlan
         return errorQueue;
     }
 
-    public static SubscriptionPlan Create(MessageDescriptor message, ConsumerDescriptor? consumer, SubscribeOptions? options)
+    /// <param name="message">The message consumed.</param>
+    /// <param name="consumer">The consumer class's attributes, or null for a handler delegate.</param>
+    /// <param name="options">The subscription's overrides.</param>
+    /// <param name="defaultPrefetch">The prefetch when neither the consumer nor the options set one (<see cref="BusOptions.Prefetch"/>).</param>
+    /// <exception cref="ArgumentException">The options ask for what the message's exchange or queue cannot do, or are out of range.</exception>
+    public static SubscriptionPlan Create(MessageDescriptor message, ConsumerDescriptor? consumer, SubscribeOptions? options, ushort defaultPrefetch)
     {
-        ushort prefetch = options?.Prefetch ?? (consumer is { Prefetch: > 0 } ? consumer.Prefetch : SubscribeOptions.DefaultPrefetch);
-        ushort concurrency = Math.Max((ushort)1, options?.ConcurrentHandlers ?? 1);
+        if (options?.Prefetch == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), 0, "SubscribeOptions.Prefetch must be at least 1 (RabbitMQ reads a prefetch of 0 as no limit at all).");
+        }
+
+        if (options?.ConcurrentHandlers == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), 0, "SubscribeOptions.ConcurrentHandlers must be at least 1.");
+        }
+
+        ushort prefetch = options?.Prefetch ?? (consumer is { Prefetch: > 0 } ? consumer.Prefetch : Math.Max((ushort)1, defaultPrefetch));
+        ushort concurrency = options?.ConcurrentHandlers ?? 1;
 
         if (message.Kind == ExchangeKind.Queue)
         {

@@ -403,7 +403,20 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
             _pending.Add(pending.Sequence, pending);
             if (pending.MessageId is { } id)
             {
-                _mandatoryByMessageId[id] = pending;
+                if (_mandatoryByMessageId.TryGetValue(id, out PendingConfirm? first))
+                {
+                    PendingConfirm last = first;
+                    while (last.NextWithSameId is { } next)
+                    {
+                        last = next;
+                    }
+
+                    last.NextWithSameId = pending;
+                }
+                else
+                {
+                    _mandatoryByMessageId[id] = pending;
+                }
             }
 
             return true;
@@ -429,9 +442,34 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
     private void Forget(PendingConfirm pending)
     {
         _pending.Remove(pending.Sequence);
-        if (pending.MessageId is { } id)
+        if (pending.MessageId is { } id && _mandatoryByMessageId.TryGetValue(id, out PendingConfirm? first))
         {
-            _mandatoryByMessageId.Remove(id);
+            if (ReferenceEquals(first, pending))
+            {
+                if (pending.NextWithSameId is { } next)
+                {
+                    _mandatoryByMessageId[id] = next;
+                }
+                else
+                {
+                    _mandatoryByMessageId.Remove(id);
+                }
+            }
+            else
+            {
+                PendingConfirm previous = first;
+                while (previous.NextWithSameId is { } candidate && !ReferenceEquals(candidate, pending))
+                {
+                    previous = candidate;
+                }
+
+                if (ReferenceEquals(previous.NextWithSameId, pending))
+                {
+                    previous.NextWithSameId = pending.NextWithSameId;
+                }
+            }
+
+            pending.NextWithSameId = null;
         }
     }
 
@@ -483,7 +521,14 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (returned.BasicProperties.MessageId is { } id && _mandatoryByMessageId.TryGetValue(id, out PendingConfirm? pending))
+            // The broker returns and confirms in publish order: the return is the earliest's of that id not yet returned.
+            PendingConfirm? pending = returned.BasicProperties.MessageId is { } id && _mandatoryByMessageId.TryGetValue(id, out PendingConfirm? first) ? first : null;
+            while (pending is { Returned: not null })
+            {
+                pending = pending.NextWithSameId;
+            }
+
+            if (pending is not null)
             {
                 pending.Returned = new PublishReturnedException(returned.Exchange, returned.RoutingKey, returned.ReplyCode, returned.ReplyText);
             }
@@ -524,6 +569,7 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
         bool channelError = Errors.IsChannelError(reason);
         foreach (PendingConfirm pending in _pending.Values)
         {
+            pending.NextWithSameId = null;
             if (_disposed)
             {
                 pending.TryComplete(new PublishInterruptedException(pending.Exchange, pending.RoutingKey, reason));

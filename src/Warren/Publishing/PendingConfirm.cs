@@ -31,6 +31,12 @@ internal sealed class PendingConfirm : IValueTaskSource<bool>
     /// <summary>The message id, set for mandatory publishes so that a basic.return can find its publish.</summary>
     public string? MessageId { get; set; }
 
+    /// <summary>
+    /// The next tracked mandatory publish with the same message id, in publish order: two publishes may share an id (a
+    /// message moved to its error queue twice, an id the application chose), and a return belongs to the earliest.
+    /// </summary>
+    public PendingConfirm? NextWithSameId { get; set; }
+
     /// <summary>When the publish gives up, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
     public long Deadline { get; set; }
 
@@ -85,6 +91,7 @@ internal sealed class PendingConfirm : IValueTaskSource<bool>
         _completed = 0;
         Sequence = 0;
         Returned = null;
+        NextWithSameId = null;
     }
 
     public void Reset()

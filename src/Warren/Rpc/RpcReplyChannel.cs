@@ -20,7 +20,8 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly Bus _bus;
+    private readonly TopologyDeclarations _topology;
+    private readonly int _maxMessageSize;
     private readonly RpcReplyQueue _mode;
     private readonly RpcJson _json;
     private readonly JsonWriterPool _writers = new(64);
@@ -33,9 +34,10 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
     private long _nextId;
     private long _droppedReplies;
 
-    public RpcReplyChannel(Bus bus, IConnection connection, RpcReplyQueue mode, RpcJson json)
+    public RpcReplyChannel(IConnection connection, TopologyDeclarations topology, int maxMessageSize, RpcReplyQueue mode, RpcJson json)
     {
-        _bus = bus;
+        _topology = topology;
+        _maxMessageSize = maxMessageSize;
         _mode = mode;
         _json = json;
         _channel = new ChannelSlot(connection, new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false), StartConsumingAsync);
@@ -53,7 +55,7 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
         if (!settings.QueueDeclared)
         {
-            await _bus.EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _topology.EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(cancellationToken).ConfigureAwait(false);
             settings.QueueDeclared = true;
         }
 
@@ -66,9 +68,9 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         {
             arguments.Write(body.Writer, _json);
             body.Writer.Flush();
-            if (body.WrittenMemory.Length > _bus.Options.MaxMessageSize)
+            if (body.WrittenMemory.Length > _maxMessageSize)
             {
-                throw MessageLimitException.BodyTooLarge(methodName, $"request to {service.Queue}.{methodName}", body.WrittenMemory.Length, _bus.Options.MaxMessageSize);
+                throw MessageLimitException.BodyTooLarge(methodName, $"request to {service.Queue}.{methodName}", body.WrittenMemory.Length, _maxMessageSize);
             }
             var properties = new BasicProperties
             {

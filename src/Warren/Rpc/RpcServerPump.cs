@@ -19,7 +19,7 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
     where TService : class
 {
     private readonly RpcServiceDescriptor<TService> _service;
-    private readonly TService _implementation;
+    private readonly RpcTarget<TService> _target;
     private readonly Subscription _subscription;
     private readonly RpcJson _json;
     private readonly JsonWriterPool _writers;
@@ -28,13 +28,13 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
     private readonly int _maxMessageSize;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
-    public RpcServerPump(IChannel channel, RpcServiceDescriptor<TService> service, TService implementation, Subscription subscription,
+    public RpcServerPump(IChannel channel, RpcServiceDescriptor<TService> service, RpcTarget<TService> target, Subscription subscription,
         RpcJson json, ServeOptions options, ILogger logger, int maxMessageSize)
         : base(channel)
     {
         _maxMessageSize = maxMessageSize;
         _service = service;
-        _implementation = implementation;
+        _target = target;
         _subscription = subscription;
         _json = json;
         _options = options;
@@ -72,7 +72,7 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
             {
                 try
                 {
-                    await _service.DispatchAsync(_implementation, method, new RpcRequest(body, _json), reply.Writer, _subscription.HandlerToken).ConfigureAwait(false);
+                    await _target.DispatchAsync(_service, method, new RpcRequest(body, _json), reply.Writer, _subscription.HandlerToken).ConfigureAwait(false);
                     reply.Writer.Flush();
                     if (reply.WrittenMemory.Length > _maxMessageSize)
                     {

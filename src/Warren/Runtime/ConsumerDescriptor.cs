@@ -95,14 +95,13 @@ public sealed class ConsumerDescriptor<TConsumer, TMessage> : ConsumerDescriptor
     }
 
     /// <inheritdoc/>
-    public override MessageDescriptor Message =>
-        MessageRegistry<TMessage>.Descriptor ?? throw WarrenRegistry.NotRegistered(typeof(TMessage));
+    public override MessageDescriptor Message => WarrenRegistry.Message<TMessage>();
 
     internal override System.Threading.Tasks.Task<Subscription> SubscribeAsync(
         Bus bus, TConsumer consumer, SubscribeOptions? options, System.Threading.CancellationToken cancellationToken)
     {
-        MessageDescriptor<TMessage> message = MessageRegistry<TMessage>.Descriptor ?? throw WarrenRegistry.NotRegistered(typeof(TMessage));
-        SubscriptionPlan plan = SubscriptionPlan.Create(message, this, options);
+        MessageDescriptor<TMessage> message = WarrenRegistry.Message<TMessage>();
+        SubscriptionPlan plan = SubscriptionPlan.Create(message, this, options, bus.Options.Prefetch);
         return bus.SubscribeCoreAsync(message, consumer, plan, cancellationToken);
     }
 }

@@ -12,8 +12,9 @@ namespace Warren.Runtime;
 public sealed class RpcCaller
 {
     private readonly RpcServiceDescriptor _service;
-    private readonly RpcReplyChannel _replies;
     private readonly RpcCallSettings _settings;
+    private readonly Func<CancellationToken, ValueTask<RpcReplyChannel>>? _connect;
+    private RpcReplyChannel? _replies;
 
     internal RpcCaller(RpcServiceDescriptor service, RpcReplyChannel replies, RpcClientOptions options)
     {
@@ -22,16 +23,34 @@ public sealed class RpcCaller
         _settings = new RpcCallSettings(options.Timeout);
     }
 
+    /// <summary>A caller whose reply channel comes later: a client made before the hosted bus connected waits for it on its first call.</summary>
+    internal RpcCaller(RpcServiceDescriptor service, Func<CancellationToken, ValueTask<RpcReplyChannel>> connect, RpcClientOptions options)
+    {
+        _service = service;
+        _connect = connect;
+        _settings = new RpcCallSettings(options.Timeout);
+    }
+
     /// <summary>Calls a method that returns a result.</summary>
     public ValueTask<TResult> CallAsync<TArguments, TResult>(int method, TArguments arguments, CancellationToken cancellationToken)
         where TArguments : IRpcArguments =>
-        _replies.CallAsync<TArguments, TResult>(_service, method, arguments, _settings, cancellationToken);
+        Volatile.Read(ref _replies) is { } replies
+            ? replies.CallAsync<TArguments, TResult>(_service, method, arguments, _settings, cancellationToken)
+            : CallWhenConnectedAsync<TArguments, TResult>(method, arguments, cancellationToken);
 
     /// <summary>Calls a method that returns nothing; completes when the server has handled it.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask CallAsync<TArguments>(int method, TArguments arguments, CancellationToken cancellationToken)
         where TArguments : IRpcArguments =>
-        await _replies.CallAsync<TArguments, NoResult>(_service, method, arguments, _settings, cancellationToken).ConfigureAwait(false);
+        await CallAsync<TArguments, NoResult>(method, arguments, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<TResult> CallWhenConnectedAsync<TArguments, TResult>(int method, TArguments arguments, CancellationToken cancellationToken)
+        where TArguments : IRpcArguments
+    {
+        RpcReplyChannel replies = await _connect!(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _replies, replies);
+        return await replies.CallAsync<TArguments, TResult>(_service, method, arguments, _settings, cancellationToken).ConfigureAwait(false);
+    }
 }
 
 /// <summary>The arguments of a method without parameters: an empty JSON object.</summary>

@@ -5,7 +5,7 @@ using System.ComponentModel;
 namespace Warren.Runtime;
 
 /// <summary>
-/// Where generated module initializers register descriptors, so that <see cref="Bus.PublishAsync{TMessage}"/> and
+/// Where generated module initializers register descriptors, so that <see cref="Bus.PublishAsync{TMessage}(TMessage, string?, System.Threading.CancellationToken)"/> and
 /// <see cref="Bus.SubscribeAsync{TConsumer}(TConsumer, SubscribeOptions?, System.Threading.CancellationToken)"/> find the generated code through static generic caches, without reflection.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -77,6 +77,33 @@ public static class WarrenRegistry
     public static IReadOnlyList<RpcServiceDescriptor> RpcServices => s_services;
 
     internal static int MessageCount => s_messages.Length;
+
+    /// <summary>The descriptor of message type <typeparamref name="TMessage"/>; throws <see cref="MessageNotRegisteredException"/> when it has none.</summary>
+    internal static MessageDescriptor<TMessage> Message<TMessage>() =>
+        MessageRegistry<TMessage>.Descriptor ?? Initialized(typeof(TMessage), static () => MessageRegistry<TMessage>.Descriptor);
+
+    /// <summary>The descriptor of consumer class <typeparamref name="TConsumer"/>; throws <see cref="MessageNotRegisteredException"/> when it has none.</summary>
+    internal static ConsumerDescriptor<TConsumer> Consumer<TConsumer>()
+        where TConsumer : class =>
+        ConsumerRegistry<TConsumer>.Descriptor ?? Initialized(typeof(TConsumer), static () => ConsumerRegistry<TConsumer>.Descriptor);
+
+    /// <summary>The descriptor of RPC service <typeparamref name="TService"/>; throws <see cref="MessageNotRegisteredException"/> when it has none.</summary>
+    internal static RpcServiceDescriptor<TService> RpcService<TService>()
+        where TService : class =>
+        RpcRegistry<TService>.Descriptor ?? Initialized(typeof(TService), static () => RpcRegistry<TService>.Descriptor);
+
+    /// <summary>
+    /// Runs the module initializer of <paramref name="type"/>'s assembly, then looks again. The runtime runs a module
+    /// initializer before the first method or static field of its assembly is used, but not when only a type of it is
+    /// named (an RPC interface, a message record not yet constructed): a program that first touches another assembly's
+    /// contract through Warren would otherwise find nothing registered.
+    /// </summary>
+    private static TDescriptor Initialized<TDescriptor>(Type type, Func<TDescriptor?> lookup)
+        where TDescriptor : class
+    {
+        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(type.Module.ModuleHandle);
+        return lookup() ?? throw NotRegistered(type);
+    }
 
     internal static MessageNotRegisteredException NotRegistered(Type type) => new(type);
 }

@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using Warren.Runtime;
+
+namespace Warren.Internal;
+
+/// <summary>
+/// The one owner of what the bus has declared on its connection, and of the channel it declares on: each message type's
+/// exchange or queue and each plain named queue (an RPC service queue) is declared once, on first use, and the
+/// declaration is shared by every publish, subscription, client and server that needs it. A failed declaration is
+/// forgotten, so the next use tries again; so is one its user found deleted since.
+/// </summary>
+internal sealed class TopologyDeclarations : IAsyncDisposable
+{
+    private readonly ChannelSlot _channel;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Task> _queues = new(StringComparer.Ordinal);
+    // Indexed by MessageDescriptor.Id, so a publish finds its declaration without a lookup.
+    private Task?[] _messages = [];
+
+    public TopologyDeclarations(IConnection connection)
+    {
+        _channel = new ChannelSlot(connection, new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false));
+    }
+
+    /// <summary>The declaration channel; opening it first thing tells whether the vhost and permissions let the bus in.</summary>
+    public ValueTask<IChannel> GetChannelAsync(CancellationToken cancellationToken) => _channel.GetAsync(cancellationToken);
+
+    /// <summary>The declaration of a message type's exchange or queue on this connection, started on first use.</summary>
+    public Task EnsureDeclaredAsync(MessageDescriptor descriptor)
+    {
+        Task?[] declarations = _messages;
+        int id = descriptor.Id;
+        if ((uint)id < (uint)declarations.Length && declarations[id] is { } existing && !existing.IsFaulted && !existing.IsCanceled)
+        {
+            return existing;
+        }
+
+        lock (_gate)
+        {
+            if (_messages.Length <= id)
+            {
+                Array.Resize(ref _messages, Math.Max(id + 1, WarrenRegistry.MessageCount));
+            }
+
+            if (_messages[id] is { } raced && !raced.IsFaulted && !raced.IsCanceled)
+            {
+                return raced;
+            }
+
+            Task declaration = DeclareAsync(descriptor);
+            _messages[id] = declaration;
+            return declaration;
+        }
+    }
+
+    /// <summary>Drops the cached declaration of a message type, so the next use declares it again (it may have been deleted).</summary>
+    public void Forget(MessageDescriptor descriptor)
+    {
+        lock (_gate)
+        {
+            if ((uint)descriptor.Id < (uint)_messages.Length)
+            {
+                _messages[descriptor.Id] = null;
+            }
+        }
+    }
+
+    /// <summary>Declares a plain named queue (an RPC service queue) once per connection; both clients and servers call it.</summary>
+    public Task EnsureQueueDeclaredAsync(string queue, QueueSettings settings)
+    {
+        lock (_gate)
+        {
+            if (_queues.TryGetValue(queue, out Task? existing) && !existing.IsFaulted && !existing.IsCanceled)
+            {
+                return existing;
+            }
+
+            Task declaration = DeclareQueueAsync(queue, settings);
+            _queues[queue] = declaration;
+            return declaration;
+        }
+    }
+
+    /// <summary>Drops the cached declaration of a plain named queue, so the next use declares it again (it may have been deleted).</summary>
+    public void ForgetQueue(string queue)
+    {
+        lock (_gate)
+        {
+            _queues.Remove(queue);
+        }
+    }
+
+    /// <summary>
+    /// Declares a subscription's queue and bindings on <paramref name="channel"/> (the subscription's own, so that an
+    /// exclusive queue belongs to it) and returns the queue's name; a queue message's queue is the message's own.
+    /// </summary>
+    public static async Task<string> DeclareQueueAndBindingsAsync(IChannel channel, MessageDescriptor message, SubscriptionPlan plan, CancellationToken cancellationToken)
+    {
+        if (message.Kind == ExchangeKind.Queue)
+        {
+            return message.Name;
+        }
+
+        string described = plan.Queue is null ? "a server-named queue" : $"queue '{plan.Queue}' as a {plan.QueueSettings}";
+        try
+        {
+            string queue = await plan.QueueSettings.DeclareAsync(channel, plan.Queue ?? string.Empty, plan.Exclusive, cancellationToken).ConfigureAwait(false);
+            foreach (string key in plan.BindingKeys)
+            {
+                await channel.QueueBindAsync(queue, message.Exchange, key, arguments: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (HeadersBinding binding in plan.HeaderBindings)
+            {
+                await channel.QueueBindAsync(queue, message.Exchange, string.Empty, binding.ToArguments(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            return queue;
+        }
+        catch (OperationInterruptedException ex)
+        {
+            throw Errors.Topology($"{described} bound to '{message.Exchange}'", ex);
+        }
+    }
+
+    /// <summary>Declares an error queue on the declaration channel, for when it went missing after the subscription started.</summary>
+    public async Task DeclareErrorQueueAsync(string errorQueue, CancellationToken cancellationToken)
+    {
+        IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
+        await ErrorQueues.DeclareAsync(channel, errorQueue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Declares everything the loaded Warren code knows: every message type's exchange or queue, every consumer's named
+    /// queue with its bindings, and every RPC service queue. Server-named queues are made when their subscriptions start.
+    /// </summary>
+    public async Task DeclareAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (MessageDescriptor message in WarrenRegistry.Messages)
+        {
+            await EnsureDeclaredAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (ConsumerDescriptor consumer in WarrenRegistry.Consumers)
+        {
+            if (consumer.Queue is null || consumer.Message.Kind == ExchangeKind.Queue)
+            {
+                continue;
+            }
+
+            SubscriptionPlan plan = SubscriptionPlan.Create(consumer.Message, consumer, options: null, defaultPrefetch: 1);
+            IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
+            await DeclareQueueAndBindingsAsync(channel, consumer.Message, plan, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (RpcServiceDescriptor service in WarrenRegistry.RpcServices)
+        {
+            await EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeclareAsync(MessageDescriptor descriptor)
+    {
+        if (descriptor.Kind == ExchangeKind.Queue)
+        {
+            await DeclareQueueAsync(descriptor.Name, descriptor.QueueSettings).ConfigureAwait(false);
+            return;
+        }
+
+        IChannel channel = await _channel.GetAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await channel.ExchangeDeclareAsync(descriptor.Name, descriptor.ExchangeType!, descriptor.Durable, autoDelete: false, arguments: null)
+                .ConfigureAwait(false);
+        }
+        catch (OperationInterruptedException ex)
+        {
+            throw Errors.Topology(descriptor.ToString(), ex);
+        }
+    }
+
+    private async Task DeclareQueueAsync(string queue, QueueSettings settings)
+    {
+        IChannel channel = await _channel.GetAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await settings.DeclareAsync(channel, queue, exclusive: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationInterruptedException ex)
+        {
+            throw Errors.Topology($"queue '{queue}' as a {settings}", ex);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _channel.DisposeAsync();
+}
