@@ -16,6 +16,7 @@ internal static class KnownNames
     public const string ConsumerInterface = "Warren.IConsumer`1";
     public const string RpcServiceAttribute = "Warren.RpcServiceAttribute";
     public const string RpcMethodAttribute = "Warren.RpcMethodAttribute";
+    public const string RpcServerAttribute = "Warren.RpcServerAttribute";
     public const string CancellationToken = "System.Threading.CancellationToken";
     public const string Task = "System.Threading.Tasks.Task";
     public const string TaskOfT = "System.Threading.Tasks.Task`1";
@@ -42,6 +43,8 @@ internal static class TrackingNames
     public const string MessagesWithContext = nameof(MessagesWithContext);
     public const string Consumers = nameof(Consumers);
     public const string RpcServices = nameof(RpcServices);
+    public const string RpcServers = nameof(RpcServers);
+    public const string HostingRegistration = nameof(HostingRegistration);
     public const string AssemblyName = nameof(AssemblyName);
     public const string Registration = nameof(Registration);
 }

@@ -77,6 +77,26 @@ public sealed partial class WarrenGenerator
                 Methods: methods.ToEquatableArray());
         }
 
+        /// <summary>
+        /// An <c>[RpcServer]</c> class a host can construct, with the <c>[RpcService]</c> interfaces it implements (declared
+        /// here or in a referenced assembly); none, or a class DI cannot make, yields no model: the analyzer reports it.
+        /// </summary>
+        public static RpcServerSpec? ParseRpcServer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false, IsStatic: false } type || !IsUsable(type))
+            {
+                return null;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            EquatableArray<string> services = type.AllInterfaces
+                .Where(i => FindAttribute(i, KnownNames.RpcServiceAttribute) is not null && IsUsable(i))
+                .Select(i => i.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+                .OrderBy(name => name, System.StringComparer.Ordinal)
+                .ToEquatableArray();
+            return services.Count == 0 ? null : new RpcServerSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), services);
+        }
+
         private static bool HasRpcMethodAttribute(ISymbol member) =>
             member.GetAttributes().Any(a => MetadataName(a.AttributeClass) == KnownNames.RpcMethodAttribute);
 

@@ -8,8 +8,9 @@ namespace Warren.Generators;
 
 /// <summary>
 /// Emits, for every message type and consumer class marked with Warren's attributes, the descriptor the runtime uses to
-/// declare, publish and consume it; for every RPC service interface, its client proxy and server dispatcher; and a module
-/// initializer that registers them all. This class only wires the pipeline:
+/// declare, publish and consume it; for every RPC service interface, its client proxy and server dispatcher; a module
+/// initializer that registers them all; and the assembly's <c>AddWarrenConsumers()</c> and <c>AddWarrenRpcServices()</c>
+/// for a host. This class only wires the pipeline:
 /// <see cref="Parser"/> turns symbols into models, <see cref="Emitter"/> turns models into source.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -54,6 +55,15 @@ public sealed partial class WarrenGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.RpcServices);
         context.RegisterSourceOutput(rpcServices, static (spc, spec) => spc.AddSource(spec.HintName, Emitter.EmitRpcService(spec)));
 
+        IncrementalValuesProvider<RpcServerSpec> rpcServers = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.RpcServerAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, ct) => Parser.ParseRpcServer(ctx, ct))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.RpcServers);
+
         IncrementalValueProvider<string> assemblyName = context.CompilationProvider
             .Select(static (compilation, _) => compilation.AssemblyName ?? "Assembly")
             .WithTrackingName(TrackingNames.AssemblyName);
@@ -82,6 +92,28 @@ public sealed partial class WarrenGenerator : IIncrementalGenerator
             if (spec.MessageDescriptors.Count > 0 || spec.ConsumerRegistrations.Count > 0 || spec.RpcDescriptors.Count > 0)
             {
                 spc.AddSource("Warren.Registration.g.cs", Emitter.EmitRegistration(spec));
+            }
+        });
+
+        IncrementalValueProvider<HostingSpec> hosting = consumers.Select(static (spec, _) => spec.TypeName).Collect()
+            .Combine(rpcServers.Collect())
+            .Combine(rpcServices.Select(static (spec, _) => spec.TypeName).Collect())
+            .Combine(assemblyName)
+            .Select(static (all, _) =>
+            {
+                var (((consumerTypes, servers), services), assembly) = all;
+                return new HostingSpec(
+                    assembly,
+                    consumerTypes.OrderBy(static name => name, System.StringComparer.Ordinal).ToEquatableArray(),
+                    servers.OrderBy(static server => server.TypeName, System.StringComparer.Ordinal).ToEquatableArray(),
+                    services.OrderBy(static name => name, System.StringComparer.Ordinal).ToEquatableArray());
+            })
+            .WithTrackingName(TrackingNames.HostingRegistration);
+        context.RegisterSourceOutput(hosting, static (spc, spec) =>
+        {
+            if (spec.Consumers.Count > 0 || spec.RpcServers.Count > 0 || spec.RpcServices.Count > 0)
+            {
+                spc.AddSource("Warren.Hosting.g.cs", Emitter.EmitHosting(spec));
             }
         });
     }

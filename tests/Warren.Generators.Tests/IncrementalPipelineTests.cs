@@ -27,8 +27,10 @@ public sealed class IncrementalPipelineTests
         TrackingNames.JsonContexts,
         TrackingNames.Consumers,
         TrackingNames.RpcServices,
+        TrackingNames.RpcServers,
         TrackingNames.AssemblyName,
         TrackingNames.Registration,
+        TrackingNames.HostingRegistration,
     ];
 
     private static readonly Type[] ForbiddenInModels =

@@ -186,7 +186,7 @@ public sealed class RobustnessTests
             """));
 
         Assert.Null(run.Result.Exception);
-        Assert.Equal(["Ns.IFine.Rpc.g.cs", "Warren.Registration.g.cs"], run.HintNames.Order(System.StringComparer.Ordinal));
+        Assert.Equal(["Ns.IFine.Rpc.g.cs", "Warren.Hosting.g.cs", "Warren.Registration.g.cs"], run.HintNames.Order(System.StringComparer.Ordinal));
         Assert.DoesNotContain("Ns_I_RpcDescriptor", run.Source("Warren.Registration.g.cs"), System.StringComparison.Ordinal);
         run.AssertCompilesWithoutWarnings(generatedFilesOnly: true);
     }

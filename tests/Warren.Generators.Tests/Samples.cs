@@ -147,6 +147,7 @@ internal static class Samples
                 }
             }
 
+            [RpcServer]
             public sealed class Calculator : ICalculator
             {
                 public int Resets { get; private set; }
@@ -215,6 +216,7 @@ internal static class Samples
         "Shop.Orders.Billing.Outer+NestedConsumer.Consumer.g.cs",
         "Shop.Orders.Billing.Outer+NestedEvent.Message.g.cs",
         "Shop.Receipt.Message.g.cs",
+        "Warren.Hosting.g.cs",
         "Warren.Registration.g.cs",
     ];
 }

@@ -190,6 +190,46 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Hosting_registration()
+    {
+        Verify("Warren.Hosting.g.cs", """
+            [Queue("hello")] public sealed record Hello(string Text);
+            [Fanout("logs")] public sealed record LogLine(string Text);
+
+            [Consumer]
+            public sealed class HelloReceiver : IConsumer<Hello>
+            {
+                public ValueTask HandleAsync(Hello message, MessageContext context, CancellationToken cancellationToken) => default;
+            }
+
+            [Consumer]
+            public sealed class LogPrinter(System.IO.TextWriter output) : IConsumer<LogLine>
+            {
+                public ValueTask HandleAsync(LogLine message, MessageContext context, CancellationToken cancellationToken) => new(output.WriteLineAsync(message.Text));
+            }
+
+            [RpcService("rpc_queue")]
+            public interface IFibonacci
+            {
+                [RpcMethod] Task<long> FibAsync(int n, CancellationToken cancellationToken = default);
+            }
+
+            [RpcService("calc")]
+            public interface ICalculator
+            {
+                [RpcMethod] ValueTask<double> DivideAsync(double x, double y);
+            }
+
+            [RpcServer]
+            public sealed class MathServer : IFibonacci, ICalculator
+            {
+                public Task<long> FibAsync(int n, CancellationToken cancellationToken = default) => Task.FromResult(0L);
+                public ValueTask<double> DivideAsync(double x, double y) => new(x / y);
+            }
+            """);
+    }
+
+    [Fact]
     public void Rpc_service_with_one_method()
     {
         Verify("Ns.IFibonacci.Rpc.g.cs", """

@@ -83,6 +83,12 @@ internal static class DiagnosticDescriptors
         "Invalid delivery limit",
         "{0}");
 
+    /// <summary>An [RpcServer] class a host cannot serve with.</summary>
+    public static readonly DiagnosticDescriptor InvalidRpcServerClass = Create(
+        "WARREN013", DiagnosticSeverity.Error,
+        "Invalid RPC server class",
+        "RPC server '{0}' {1}");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat) =>
         new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

@@ -45,6 +45,7 @@ internal sealed class WarrenSymbols
         BindHeadersAttribute = compilation.GetTypeByMetadataName(KnownNames.BindHeadersAttribute);
         RpcServiceAttribute = compilation.GetTypeByMetadataName(KnownNames.RpcServiceAttribute);
         RpcMethodAttribute = compilation.GetTypeByMetadataName(KnownNames.RpcMethodAttribute);
+        RpcServerAttribute = compilation.GetTypeByMetadataName(KnownNames.RpcServerAttribute);
         JsonSerializerContext = compilation.GetTypeByMetadataName(KnownNames.JsonSerializerContext);
         JsonSerializableAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonSerializableAttribute);
         JsonDerivedTypeAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonDerivedTypeAttribute);
@@ -82,6 +83,8 @@ internal sealed class WarrenSymbols
 
     public INamedTypeSymbol? RpcMethodAttribute { get; }
 
+    public INamedTypeSymbol? RpcServerAttribute { get; }
+
     public INamedTypeSymbol? JsonSerializerContext { get; }
 
     public INamedTypeSymbol? JsonSerializableAttribute { get; }
@@ -105,7 +108,7 @@ internal sealed class WarrenSymbols
         var symbols = new WarrenSymbols(compilation);
         return (symbols.QueueAttribute ?? symbols.FanoutAttribute ?? symbols.DirectAttribute ?? symbols.TopicAttribute ?? symbols.HeadersAttribute
             ?? symbols.DurableAttribute ?? symbols.ConsumerAttribute ?? symbols.ConsumerInterface ?? symbols.BindAttribute
-            ?? symbols.BindHeadersAttribute ?? symbols.RpcServiceAttribute ?? symbols.RpcMethodAttribute) is null ? null : symbols;
+            ?? symbols.BindHeadersAttribute ?? symbols.RpcServiceAttribute ?? symbols.RpcMethodAttribute ?? symbols.RpcServerAttribute) is null ? null : symbols;
     }
 
     /// <summary>The exchange kind a routing attribute class stands for, or null when it is not one.</summary>

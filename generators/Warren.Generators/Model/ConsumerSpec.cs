@@ -34,3 +34,13 @@ internal sealed record RegistrationSpec(
     EquatableArray<string> MessageDescriptors,
     EquatableArray<string> ConsumerRegistrations,
     EquatableArray<string> RpcDescriptors);
+
+/// <summary>
+/// What the generated <c>AddWarrenConsumers()</c> and <c>AddWarrenRpcServices()</c> of the assembly add to a host: its
+/// consumer classes, its <c>[RpcServer]</c> classes with their services, and clients of the RPC services it declares.
+/// </summary>
+internal sealed record HostingSpec(
+    string AssemblyName,
+    EquatableArray<string> Consumers,
+    EquatableArray<RpcServerSpec> RpcServers,
+    EquatableArray<string> RpcServices);

@@ -39,3 +39,8 @@ internal sealed record RpcServiceSpec(
     QueueTypeSpec QueueType,
     int DeliveryLimit,
     EquatableArray<RpcMethodSpec> Methods);
+
+/// <summary>An <c>[RpcServer]</c> class and the <c>[RpcService]</c> interfaces it implements, which it serves in a host.</summary>
+/// <param name="TypeName">The class, <c>global::Ns.Type</c>.</param>
+/// <param name="ServiceTypeNames">Its <c>[RpcService]</c> interfaces, <c>global::Ns.IService</c>, in ordinal order.</param>
+internal sealed record RpcServerSpec(string TypeName, EquatableArray<string> ServiceTypeNames);

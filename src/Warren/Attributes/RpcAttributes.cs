@@ -18,6 +18,16 @@ public sealed class RpcServiceAttribute : Attribute
 }
 
 /// <summary>
+/// Marks a class that implements one or more <see cref="RpcServiceAttribute"/> interfaces as their server in a host: the
+/// generated <c>AddWarrenRpcServices()</c> of its assembly serves each of those interfaces with it, resolving a new
+/// instance from a DI scope for every request. Without a host, pass an instance to <see cref="Bus.ServeAsync{TService}"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class RpcServerAttribute : Attribute
+{
+}
+
+/// <summary>
 /// Marks a method of an <see cref="RpcServiceAttribute"/> interface as callable remotely. It returns <c>Task</c>,
 /// <c>Task&lt;T&gt;</c>, <c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c> and may end with a <c>CancellationToken</c>, which is not sent.
 /// </summary>

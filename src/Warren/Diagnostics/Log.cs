@@ -71,4 +71,10 @@ internal static partial class Log
 
     [LoggerMessage(40, LogLevel.Warning, "The publish channel closed with {Count} publishes unconfirmed ({Reason}); they are sent again once it is back")]
     public static partial void PublishesInterrupted(ILogger logger, int count, string reason);
+
+    [LoggerMessage(50, LogLevel.Information, "Started {Endpoint} on queue '{Queue}'")]
+    public static partial void HostedStarted(ILogger logger, string endpoint, string queue);
+
+    [LoggerMessage(51, LogLevel.Information, "Stopped {Count} consumers and RPC servers")]
+    public static partial void HostedStopped(ILogger logger, int count);
 }

@@ -70,6 +70,13 @@ public abstract class ConsumerDescriptor<TConsumer> : ConsumerDescriptor
 
     internal abstract System.Threading.Tasks.Task<Subscription> SubscribeAsync(
         Bus bus, TConsumer consumer, SubscribeOptions? options, System.Threading.CancellationToken cancellationToken);
+
+    /// <summary>Subscribes with a consumer resolved from a new DI scope for every message (the hosted consumers of <c>AddWarren</c>).</summary>
+    internal abstract System.Threading.Tasks.Task<Subscription> SubscribeScopedAsync(
+        Bus bus, Microsoft.Extensions.DependencyInjection.IServiceScopeFactory scopes, SubscribeOptions? options, System.Threading.CancellationToken cancellationToken);
+
+    /// <summary>The subscription these options would make; throws <see cref="ArgumentException"/> for options the message cannot take.</summary>
+    internal abstract SubscriptionPlan Plan(SubscribeOptions? options, ushort defaultPrefetch);
 }
 
 /// <summary>The generated description of consumer <typeparamref name="TConsumer"/> of <typeparamref name="TMessage"/>.</summary>
@@ -98,10 +105,13 @@ public sealed class ConsumerDescriptor<TConsumer, TMessage> : ConsumerDescriptor
     public override MessageDescriptor Message => WarrenRegistry.Message<TMessage>();
 
     internal override System.Threading.Tasks.Task<Subscription> SubscribeAsync(
-        Bus bus, TConsumer consumer, SubscribeOptions? options, System.Threading.CancellationToken cancellationToken)
-    {
-        MessageDescriptor<TMessage> message = WarrenRegistry.Message<TMessage>();
-        SubscriptionPlan plan = SubscriptionPlan.Create(message, this, options, bus.Options.Prefetch);
-        return bus.SubscribeCoreAsync(message, consumer, plan, cancellationToken);
-    }
+        Bus bus, TConsumer consumer, SubscribeOptions? options, System.Threading.CancellationToken cancellationToken) =>
+        bus.SubscribeCoreAsync(WarrenRegistry.Message<TMessage>(), consumer, Plan(options, bus.Options.Prefetch), cancellationToken);
+
+    internal override System.Threading.Tasks.Task<Subscription> SubscribeScopedAsync(
+        Bus bus, Microsoft.Extensions.DependencyInjection.IServiceScopeFactory scopes, SubscribeOptions? options, System.Threading.CancellationToken cancellationToken) =>
+        bus.SubscribeCoreAsync(WarrenRegistry.Message<TMessage>(), new Hosting.ScopedConsumer<TConsumer, TMessage>(scopes), Plan(options, bus.Options.Prefetch), cancellationToken);
+
+    internal override SubscriptionPlan Plan(SubscribeOptions? options, ushort defaultPrefetch) =>
+        SubscriptionPlan.Create(WarrenRegistry.Message<TMessage>(), this, options, defaultPrefetch);
 }

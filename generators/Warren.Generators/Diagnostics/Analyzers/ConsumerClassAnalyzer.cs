@@ -41,56 +41,13 @@ public sealed class ConsumerClassAnalyzer : DiagnosticAnalyzer
     /// <summary>Why the generated code cannot use <paramref name="type"/> as a consumer, or null; the first problem found.</summary>
     private static string? WhyUnusable(INamedTypeSymbol type, WarrenSymbols symbols)
     {
-        if (type.TypeKind != TypeKind.Class)
+        if (ClassShape.WhyUnusable(
+                type,
+                "a consumer must be a class (the runtime holds consumers by reference). Declare it as a class",
+                "it can neither implement IConsumer<T> nor be instantiated. Make it an ordinary class",
+                "no instance of it can be passed to SubscribeAsync, and Warren generates nothing for it. Make it concrete, or move [Consumer] to the concrete classes that derive from it") is { } shape)
         {
-            string kind = type.TypeKind switch
-            {
-                TypeKind.Struct => type.IsRecord ? "a record struct" : "a struct",
-                TypeKind.Interface => "an interface",
-                TypeKind.Enum => "an enum",
-                TypeKind.Delegate => "a delegate",
-                _ => "not a class",
-            };
-            return $"is {kind}; a consumer must be a class (the runtime holds consumers by reference). Declare it as a class";
-        }
-
-        if (type.IsStatic)
-        {
-            return "is static, so it can neither implement IConsumer<T> nor be instantiated. Make it an ordinary class";
-        }
-
-        if (type.IsAbstract)
-        {
-            return "is abstract, so no instance of it can be passed to SubscribeAsync, and Warren generates nothing for it. Make it concrete, or move [Consumer] to the concrete classes that derive from it";
-        }
-
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-        {
-            if (current.Arity > 0)
-            {
-                return SymbolEqualityComparer.Default.Equals(current, type)
-                    ? "is generic; Warren generates descriptors for closed types only. Declare a non-generic class (it may derive from a generic base)"
-                    : $"is nested in the generic type '{current.Name}'; Warren generates descriptors for closed types only. Move it out of '{current.Name}'";
-            }
-
-            if (current.IsFileLocal)
-            {
-                return $"is {(SymbolEqualityComparer.Default.Equals(current, type) ? "file-local" : $"nested in the file-local type '{current.Name}'")}, so the generated code, in another file, cannot name it. Make it internal or public";
-            }
-
-            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
-            {
-                string accessibility = current.DeclaredAccessibility switch
-                {
-                    Accessibility.Private => "private",
-                    Accessibility.Protected => "protected",
-                    Accessibility.ProtectedAndInternal => "private protected",
-                    _ => "not accessible",
-                };
-                return SymbolEqualityComparer.Default.Equals(current, type)
-                    ? $"is {accessibility}, so the generated code, at namespace level, cannot name it. Make it internal or public"
-                    : $"is nested in the {accessibility} type '{current.Name}', so the generated code, at namespace level, cannot name it. Make '{current.Name}' internal or public";
-            }
+            return shape;
         }
 
         ImmutableArray<ITypeSymbol> messages = symbols.ConsumedMessages(type);
