@@ -9,30 +9,33 @@ namespace Warren.Hosting;
 
 /// <summary>
 /// The <see cref="IBus"/> of a host: a singleton that DI can hand out before the broker is reached, forwarding to the
-/// <see cref="Bus"/> that the hosted service connects at start. Until then, publishes, subscriptions and RPC calls wait
-/// for the connection (publishes no longer than <see cref="BusOptions.PublishTimeout"/>); RPC clients can be made at
-/// once. Disposed with the service provider, which closes the connection after the host has stopped.
+/// <see cref="Bus"/> that the hosted service connects at start. Until the hosted service has started every consumer and
+/// RPC server, publishes, subscriptions and RPC calls wait (publishes no longer than <see cref="BusOptions.PublishTimeout"/>),
+/// so that what the application sends while the host starts is not lost for want of its own consumers' queues; RPC
+/// clients can be made at once. Disposed with the service provider, which closes the connection after the host has stopped.
 /// </summary>
 internal sealed class HostedBus : IBus, IAsyncDisposable
 {
     private readonly IOptions<BusOptions> _options;
-    private readonly TaskCompletionSource<Bus> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Bus> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _connecting = new(1, 1);
+    // The connected bus, and the same bus once the host has started on it: forwarding waits for the second.
+    private Bus? _connected;
     private Bus? _bus;
     private int _disposed;
 
     public HostedBus(IOptions<BusOptions> options) => _options = options;
 
     /// <summary>The connected bus, or null before the hosted service connected it.</summary>
-    public Bus? Current => Volatile.Read(ref _bus);
+    public Bus? Current => Volatile.Read(ref _connected);
 
-    public BusOptions Options => _bus?.Options ?? _options.Value;
+    public BusOptions Options => Current?.Options ?? _options.Value;
 
-    public bool IsConnected => _bus?.IsConnected ?? false;
+    public bool IsConnected => Current?.IsConnected ?? false;
 
-    public bool IsBlocked => _bus?.IsBlocked ?? false;
+    public bool IsBlocked => Current?.IsBlocked ?? false;
 
-    public long DroppedRpcReplies => _bus?.DroppedRpcReplies ?? 0;
+    public long DroppedRpcReplies => Current?.DroppedRpcReplies ?? 0;
 
     public event EventHandler<ConnectionLostEventArgs>? ConnectionLost;
 
@@ -49,7 +52,7 @@ internal sealed class HostedBus : IBus, IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (_bus is { } connected)
+            if (_connected is { } connected)
             {
                 return connected;
             }
@@ -59,8 +62,7 @@ internal sealed class HostedBus : IBus, IAsyncDisposable
             bus.ConnectionRecovered += (_, e) => ConnectionRecovered?.Invoke(this, e);
             bus.ConnectionBlocked += (_, e) => ConnectionBlocked?.Invoke(this, e);
             bus.ConnectionUnblocked += (_, e) => ConnectionUnblocked?.Invoke(this, e);
-            Volatile.Write(ref _bus, bus);
-            _connected.TrySetResult(bus);
+            Volatile.Write(ref _connected, bus);
             return bus;
         }
         finally
@@ -69,26 +71,38 @@ internal sealed class HostedBus : IBus, IAsyncDisposable
         }
     }
 
+    /// <summary>The host started its consumers and RPC servers: from now on everything goes straight to the bus.</summary>
+    public void Started()
+    {
+        Bus bus = Current ?? throw new InvalidOperationException("Warren's hosted service started before it connected.");
+        Volatile.Write(ref _bus, bus);
+        _ready.TrySetResult(bus);
+    }
+
+    /// <summary>The host could not start Warren: what waits for it fails with the reason.</summary>
+    public void StartFailed(Exception reason) =>
+        _ready.TrySetException(new InvalidOperationException("Warren did not start in this host; see the inner exception.", reason));
+
     public ValueTask PublishAsync<TMessage>(TMessage message, string? routingKey = null, CancellationToken cancellationToken = default) =>
-        _bus is { } bus ? bus.PublishAsync(message, routingKey, cancellationToken) : PublishWhenConnectedAsync(message, routingKey, null, cancellationToken);
+        _bus is { } bus ? bus.PublishAsync(message, routingKey, cancellationToken) : PublishWhenStartedAsync(message, routingKey, null, cancellationToken);
 
     public ValueTask PublishAsync<TMessage>(TMessage message, PublishOptions options, CancellationToken cancellationToken = default) =>
-        _bus is { } bus ? bus.PublishAsync(message, options, cancellationToken) : PublishWhenConnectedAsync(message, null, options, cancellationToken);
+        _bus is { } bus ? bus.PublishAsync(message, options, cancellationToken) : PublishWhenStartedAsync(message, null, options, cancellationToken);
 
     public async Task<Subscription> SubscribeAsync<TConsumer>(TConsumer consumer, SubscribeOptions? options = null, CancellationToken cancellationToken = default)
         where TConsumer : class =>
-        await (await WhenConnectedAsync(cancellationToken).ConfigureAwait(false)).SubscribeAsync(consumer, options, cancellationToken).ConfigureAwait(false);
+        await (await WhenStartedAsync(cancellationToken).ConfigureAwait(false)).SubscribeAsync(consumer, options, cancellationToken).ConfigureAwait(false);
 
     public async Task<Subscription> SubscribeAsync<TMessage>(
         Func<TMessage, MessageContext, CancellationToken, ValueTask> handler, SubscribeOptions? options = null, CancellationToken cancellationToken = default) =>
-        await (await WhenConnectedAsync(cancellationToken).ConfigureAwait(false)).SubscribeAsync(handler, options, cancellationToken).ConfigureAwait(false);
+        await (await WhenStartedAsync(cancellationToken).ConfigureAwait(false)).SubscribeAsync(handler, options, cancellationToken).ConfigureAwait(false);
 
     public async Task<Subscription> ServeAsync<TService>(TService implementation, ServeOptions? options = null, CancellationToken cancellationToken = default)
         where TService : class =>
-        await (await WhenConnectedAsync(cancellationToken).ConfigureAwait(false)).ServeAsync(implementation, options, cancellationToken).ConfigureAwait(false);
+        await (await WhenStartedAsync(cancellationToken).ConfigureAwait(false)).ServeAsync(implementation, options, cancellationToken).ConfigureAwait(false);
 
     public async Task DeclareTopologyAsync(CancellationToken cancellationToken = default) =>
-        await (await WhenConnectedAsync(cancellationToken).ConfigureAwait(false)).DeclareTopologyAsync(cancellationToken).ConfigureAwait(false);
+        await (await WhenStartedAsync(cancellationToken).ConfigureAwait(false)).DeclareTopologyAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>The generated proxy; made before the connection, it waits for it on its first call.</summary>
     public TService CreateClient<TService>(RpcClientOptions? options = null)
@@ -103,26 +117,26 @@ internal sealed class HostedBus : IBus, IAsyncDisposable
         RpcServiceDescriptor<TService> service = WarrenRegistry.RpcService<TService>();
         options ??= new RpcClientOptions();
         RpcReplyQueue kind = options.ReplyQueue;
-        return service.CreateClient(new RpcCaller(service, async ct => (await WhenConnectedAsync(ct).ConfigureAwait(false)).RepliesFor(kind), options));
+        return service.CreateClient(new RpcCaller(service, async ct => (await WhenStartedAsync(ct).ConfigureAwait(false)).RepliesFor(kind), options));
     }
 
-    /// <summary>The connected bus; waits for the hosted service to connect it.</summary>
-    public ValueTask<Bus> WhenConnectedAsync(CancellationToken cancellationToken) =>
-        _bus is { } bus ? new ValueTask<Bus>(bus) : new ValueTask<Bus>(_connected.Task.WaitAsync(cancellationToken));
+    /// <summary>The bus, once the hosted service has connected it and started its consumers and servers.</summary>
+    public ValueTask<Bus> WhenStartedAsync(CancellationToken cancellationToken) =>
+        _bus is { } bus ? new ValueTask<Bus>(bus) : new ValueTask<Bus>(_ready.Task.WaitAsync(cancellationToken));
 
-    private async ValueTask PublishWhenConnectedAsync<TMessage>(TMessage message, string? routingKey, PublishOptions? options, CancellationToken cancellationToken)
+    private async ValueTask PublishWhenStartedAsync<TMessage>(TMessage message, string? routingKey, PublishOptions? options, CancellationToken cancellationToken)
     {
         Bus bus;
         TimeSpan timeout = _options.Value.PublishTimeout;
         try
         {
-            bus = await _connected.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            bus = await _ready.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             // The host has not started Warren (or cannot reach the broker): the publish took too long, as one waiting for a recovery does.
             throw new PublishTimeoutException(WarrenRegistry.Message<TMessage>().Exchange, routingKey ?? options?.RoutingKey ?? string.Empty, timeout, PublishTimeoutReason.ConnectionDown,
-                "the host's Warren service has not connected yet (is the host started?)", mayHaveBeenPublished: false);
+                "the host has not started Warren yet (is the host started?)", mayHaveBeenPublished: false);
         }
 
         await (options is null ? bus.PublishAsync(message, routingKey, cancellationToken) : bus.PublishAsync(message, options, cancellationToken)).ConfigureAwait(false);
@@ -135,11 +149,11 @@ internal sealed class HostedBus : IBus, IAsyncDisposable
             return;
         }
 
-        _connected.TrySetException(new ObjectDisposedException(nameof(IBus), "The host's service provider was disposed before Warren connected."));
+        _ready.TrySetException(new ObjectDisposedException(nameof(IBus), "The host's service provider was disposed before Warren started."));
         await _connecting.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_bus is { } bus)
+            if (_connected is { } bus)
             {
                 await bus.DisposeAsync().ConfigureAwait(false);
             }

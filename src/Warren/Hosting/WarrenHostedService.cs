@@ -23,9 +23,9 @@ internal sealed class WarrenHostedService(HostedBus bus, WarrenSetup setup, ISer
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Bus connected = await bus.ConnectAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            Bus connected = await bus.ConnectAsync(cancellationToken).ConfigureAwait(false);
             foreach (HostedEndpoint endpoint in setup.Endpoints)
             {
                 Subscription subscription = await endpoint.StartAsync(connected, services, cancellationToken).ConfigureAwait(false);
@@ -33,12 +33,16 @@ internal sealed class WarrenHostedService(HostedBus bus, WarrenSetup setup, ISer
                 Log.HostedStarted(_logger, endpoint.ToString()!, subscription.Queue);
             }
         }
-        catch
+        catch (Exception ex)
         {
             // The host does not call StopAsync for a service whose start failed: stop what did start.
+            bus.StartFailed(ex);
             await StopRunningAsync(CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+
+        // Only now do publishes and calls made while the host started go out: the consumers' queues exist.
+        bus.Started();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => StopRunningAsync(cancellationToken);

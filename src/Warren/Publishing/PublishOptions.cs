@@ -32,7 +32,7 @@ public sealed class PublishOptions
     public byte? Priority { get; set; }
 
     /// <summary>
-    /// Extra AMQP headers. Values may be strings, booleans, integers, floating-point numbers, decimals, byte arrays,
+    /// Extra AMQP headers. Values may be strings, booleans, integers (but not ulong), floating-point numbers, decimals, byte arrays,
     /// <see cref="RabbitMQ.Client.AmqpTimestamp"/>, lists of those, or nested string-keyed dictionaries. A header that a
     /// headers exchange message sets from its own properties (<see cref="HeaderAttribute"/>) cannot be set here too.
     /// </summary>

@@ -29,10 +29,11 @@ internal static class PublishProperties
                     throw new ArgumentException("PublishOptions.Headers has a header without a name.", nameof(options));
                 }
 
-                if (!IsAmqpValue(header.Value))
+                if (Unwritable(header.Value) is { } value)
                 {
+                    string what = ReferenceEquals(value, header.Value) ? "is" : "holds";
                     throw new ArgumentException(
-                        $"PublishOptions.Headers['{header.Key}'] is a {header.Value!.GetType().FullName}, which an AMQP header cannot carry: use a string, bool, number, byte[], AmqpTimestamp, list or string-keyed dictionary.",
+                        $"PublishOptions.Headers['{header.Key}'] {what} a {value.GetType().FullName}, which an AMQP header cannot carry: use a string, bool, number (not ulong), byte[], AmqpTimestamp, list or string-keyed dictionary.",
                         nameof(options));
                 }
             }
@@ -94,25 +95,25 @@ internal static class PublishProperties
         return properties;
     }
 
-    /// <summary>What RabbitMQ.Client can write as a field-table value.</summary>
-    private static bool IsAmqpValue(object? value) => value switch
+    /// <summary>The first value in <paramref name="value"/> (itself, or one in a list or dictionary) that RabbitMQ.Client cannot write as a field-table value, or null.</summary>
+    private static object? Unwritable(object? value) => value switch
     {
-        null or string or byte[] or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal or AmqpTimestamp => true,
-        IDictionary<string, object?> nested => AllAmqpValues(nested.Values),
-        IList list => AllAmqpValues(list),
-        _ => false,
+        null or string or byte[] or bool or byte or sbyte or short or ushort or int or uint or long or float or double or decimal or AmqpTimestamp => null,
+        IDictionary<string, object?> nested => FirstUnwritable(nested.Values),
+        IList list => FirstUnwritable(list),
+        _ => value,
     };
 
-    private static bool AllAmqpValues(IEnumerable values)
+    private static object? FirstUnwritable(IEnumerable values)
     {
         foreach (object? value in values)
         {
-            if (!IsAmqpValue(value))
+            if (Unwritable(value) is { } unwritable)
             {
-                return false;
+                return unwritable;
             }
         }
 
-        return true;
+        return null;
     }
 }
