@@ -171,4 +171,25 @@ public sealed class HostedConsumerTests
             await TestHost.StopAsync(host);
         }
     }
+
+    [Fact]
+    public async Task A_queue_the_broker_holds_with_other_properties_fails_the_host_start_with_a_topology_error()
+    {
+        string orders = TestHost.UniqueName("conflict");
+        await using RawBroker raw = await TestHost.CleanQueuesAsync(orders);
+        await using (RabbitMQ.Client.IChannel channel = await raw.Connection.CreateChannelAsync())
+        {
+            // Someone else declared the queue durable; the consumer declares it transient.
+            await channel.QueueDeclareAsync(orders, durable: true, exclusive: false, autoDelete: false);
+        }
+
+        HostApplicationBuilder builder = TestHost.Builder("hosting-conflict");
+        builder.Services.AddWarren().AddConsumer<OrderConsumer>(o => o.Queue = orders);
+        using IHost host = builder.Build();
+
+        TopologyException error = await Assert.ThrowsAsync<TopologyException>(() => host.StartAsync());
+        Assert.Contains(orders, error.Message, StringComparison.Ordinal);
+        Assert.Contains("PRECONDITION_FAILED", error.Message, StringComparison.Ordinal);
+        await host.StopAsync();
+    }
 }

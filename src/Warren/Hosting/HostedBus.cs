@@ -19,6 +19,8 @@ internal sealed class HostedBus : IBus, IAsyncDisposable
     private readonly IOptions<BusOptions> _options;
     private readonly TaskCompletionSource<Bus> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _connecting = new(1, 1);
+    // Ends a connection attempt still retrying when the service provider is disposed.
+    private readonly CancellationTokenSource _disposing = new();
     // The connected bus, and the same bus once the host has started on it: forwarding waits for the second.
     private Bus? _connected;
     private Bus? _bus;
@@ -57,7 +59,8 @@ internal sealed class HostedBus : IBus, IAsyncDisposable
                 return connected;
             }
 
-            Bus bus = await Bus.ConnectAsync(_options.Value, cancellationToken).ConfigureAwait(false);
+            using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+            Bus bus = await Bus.ConnectAsync(_options.Value, connecting.Token).ConfigureAwait(false);
             bus.ConnectionLost += (_, e) => ConnectionLost?.Invoke(this, e);
             bus.ConnectionRecovered += (_, e) => ConnectionRecovered?.Invoke(this, e);
             bus.ConnectionBlocked += (_, e) => ConnectionBlocked?.Invoke(this, e);
@@ -150,6 +153,7 @@ internal sealed class HostedBus : IBus, IAsyncDisposable
         }
 
         _ready.TrySetException(new ObjectDisposedException(nameof(IBus), "The host's service provider was disposed before Warren started."));
+        await _disposing.CancelAsync().ConfigureAwait(false);
         await _connecting.WaitAsync().ConfigureAwait(false);
         try
         {
