@@ -11,8 +11,8 @@ namespace Warren.Package.Tests;
 
 /// <summary>
 /// The Warren package as a user meets it: packed with <c>dotnet pack</c>, added to a new console project from a local
-/// feed, built with warnings as errors, run against the broker; and a mistake in a routing-key template failing that
-/// build with WARREN001 at the line of the mistake.
+/// feed, built with warnings as errors, run against the broker; restored and built for net8.0; and a mistake in a
+/// routing-key template failing that build with WARREN001 at the line of the mistake.
 /// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class PackageTests(PackedWarren package, ITestOutputHelper output)
@@ -119,6 +119,20 @@ public sealed class PackageTests(PackedWarren package, ITestOutputHelper output)
         Assert.Contains("consumer received: hello from the package", run.Output, StringComparison.Ordinal);
         Assert.Contains("rpc replied: PING!", run.Output, StringComparison.Ordinal);
         Assert.Contains("queues deleted", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Net8_project_with_the_package_restores_and_builds_without_warnings()
+    {
+        // Built only: this machine has no .NET 8 runtime, but the SDK builds for net8.0 with its targeting pack, which
+        // restore fetches like any package. The default language version there is C# 12, so the generated code must be too.
+        ConsoleProject app = ConsoleProject.Create(package, "app-net8", $"[Queue(\"{package.UniqueName}\")]", targetFramework: "net8.0");
+
+        BuildAssert.Clean(Build(app));
+        string assets = File.ReadAllText(Path.Combine(app.Directory, "obj", "project.assets.json"));
+        Assert.Contains($"\"Warren/{package.Version}\"", assets, StringComparison.Ordinal);
+        Assert.Contains("lib/net8.0/Warren.dll", assets, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(app.Directory, "bin", "Debug", "net8.0", "app-net8.dll")), "No net8.0 assembly was built.");
     }
 
     [Fact]
