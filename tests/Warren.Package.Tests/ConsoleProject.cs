@@ -33,7 +33,7 @@ internal sealed class ConsoleProject
     /// Writes the project into a new folder <paramref name="name"/> under the package's temporary folder.
     /// <paramref name="messageAttribute"/> is the routing attribute of the program's message.
     /// </summary>
-    public static ConsoleProject Create(PackedWarren package, string name, string messageAttribute)
+    public static ConsoleProject Create(PackedWarren package, string name, string messageAttribute, string targetFramework = "net10.0")
     {
         string directory = System.IO.Directory.CreateDirectory(Path.Combine(package.Root, name)).FullName;
         File.WriteAllText(Path.Combine(directory, "nuget.config"), package.NuGetConfig());
@@ -41,7 +41,7 @@ internal sealed class ConsoleProject
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
+                <TargetFramework>{{targetFramework}}</TargetFramework>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
