@@ -75,6 +75,6 @@ internal static partial class Log
     [LoggerMessage(50, LogLevel.Information, "Started {Endpoint} on queue '{Queue}'")]
     public static partial void HostedStarted(ILogger logger, string endpoint, string queue);
 
-    [LoggerMessage(51, LogLevel.Information, "Stopped {Count} consumers and RPC servers")]
+    [LoggerMessage(51, LogLevel.Information, "Stopped the host's consumers and RPC servers ({Count} in all)")]
     public static partial void HostedStopped(ILogger logger, int count);
 }
