@@ -132,6 +132,17 @@ public sealed partial class Bus
         return Task.CompletedTask;
     }
 
+    /// <summary>After a connection recovery every subscription checks that it really consumes again.</summary>
+    private Task OnConnectionRecovered()
+    {
+        foreach (Subscription subscription in Subscriptions)
+        {
+            subscription.ConnectionRecovered();
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>Stops every subscription and server at once, each letting its in-flight handlers finish.</summary>
     private async Task StopSubscriptionsAsync()
     {

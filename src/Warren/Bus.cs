@@ -46,6 +46,7 @@ public sealed partial class Bus : IBus, IAsyncDisposable
         _servers = _consumers with { Logger = loggers.CreateLogger(LogCategories.RpcServer) };
         _pumps = new ConsumerPumpContext(_publisher, _topology, _json, options.MaxMessageSize, _consumers.Logger);
         connection.QueueNameChangedAfterRecoveryAsync += (_, renamed) => OnQueueRenamed(renamed.NameBefore, renamed.NameAfter);
+        connection.RecoverySucceededAsync += (_, _) => OnConnectionRecovered();
     }
 
     /// <inheritdoc/>

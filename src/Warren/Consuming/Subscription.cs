@@ -128,6 +128,30 @@ public sealed class Subscription : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The connection came back. RabbitMQ.Client has recovered the channels and consumers it recorded, but not always all
+    /// of them (a channel it lost track of in the outage, a consumer whose re-registration failed), and nothing would tell
+    /// this subscription: look at its channel and consumer, and get them going again if they are not. A no-op when the
+    /// client did recover them.
+    /// </summary>
+    internal void ConnectionRecovered()
+    {
+        if (!_started || _stopping)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_channel is { IsOpen: true } && _consumer is { IsRegistered: true })
+            {
+                return;
+            }
+        }
+
+        RequestResume();
+    }
+
     /// <summary>The broker cancelled <paramref name="consumer"/> (basic.cancel), e.g. because its queue was deleted.</summary>
     internal void CancelledByBroker(WatchedConsumer consumer)
     {
