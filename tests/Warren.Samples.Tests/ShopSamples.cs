@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using Warren.IntegrationTests.Infrastructure;
 using Xunit;
 
 namespace Warren.Samples.Tests;
@@ -19,7 +20,7 @@ public sealed class ShopSamples : IAsyncLifetime
 {
     public ShopSamples()
     {
-        VirtualHost = PrivateVirtualHost.Create("samples");
+        VirtualHost = Broker.TemporaryVirtualHost("samples");
         try
         {
             Worker = WorkerHost.Build($"--Warren:Uri={VirtualHost.Uri}", "--Logging:LogLevel:Default=Warning");
@@ -34,7 +35,7 @@ public sealed class ShopSamples : IAsyncLifetime
         }
     }
 
-    public PrivateVirtualHost VirtualHost { get; }
+    public TemporaryVirtualHost VirtualHost { get; }
 
     public IHost Worker { get; }
 
