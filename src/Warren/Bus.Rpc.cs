@@ -38,7 +38,7 @@ public sealed partial class Bus
         ThrowIfDisposed();
         RpcServiceDescriptor<TService> service = WarrenRegistry.RpcService<TService>();
         options ??= new ServeOptions();
-        options.ThrowIfInvalid();
+        OptionProblems.ThrowIfAny(nameof(ServeOptions), options.Problems());
         await _topology.EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(cancellationToken).ConfigureAwait(false);
         var setup = new ConsumerSetup(
             options.Prefetch,

@@ -115,7 +115,7 @@ public sealed partial class Bus : IBus, IAsyncDisposable
     public static async Task<Bus> ConnectAsync(BusOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new BusOptions();
-        options.ThrowIfInvalid();
+        OptionProblems.ThrowIfAny(nameof(BusOptions), options.Problems());
         ILoggerFactory loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
         ILogger logger = loggers.CreateLogger(LogCategories.Connection);
         var factory = new ConnectionFactory

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
+using Warren.Internal;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -133,17 +133,7 @@ public sealed class BusOptions
 
         if (Prefetch == 0)
         {
-            yield return (nameof(Prefetch), "must be at least 1 (RabbitMQ reads a prefetch of 0 as no limit at all)");
-        }
-    }
-
-    /// <summary>Throws <see cref="ArgumentException"/> naming every setting that cannot work.</summary>
-    internal void ThrowIfInvalid()
-    {
-        string[] problems = Problems().Select(p => $"BusOptions.{p.Setting.Replace(':', '.')} {p.Problem}.").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(BusOptions), string.Join(" ", problems));
+            yield return (nameof(Prefetch), OptionProblems.ZeroPrefetch);
         }
     }
 

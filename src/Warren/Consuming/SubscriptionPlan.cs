@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Warren.Internal;
 
 namespace Warren.Runtime;
 
@@ -71,7 +72,7 @@ internal sealed class SubscriptionPlan
     {
         if (options?.Prefetch == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), 0, "SubscribeOptions.Prefetch must be at least 1 (RabbitMQ reads a prefetch of 0 as no limit at all).");
+            throw new ArgumentOutOfRangeException(nameof(options), 0, $"SubscribeOptions.Prefetch {OptionProblems.ZeroPrefetch}.");
         }
 
         if (options?.ConcurrentHandlers == 0)

@@ -27,7 +27,7 @@ public static class WarrenServiceCollectionExtensions
     public static IWarrenBuilder AddWarren(this IServiceCollection services, Action<BusOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        _ = SetupOf(services) ?? Setup(services);
+        _ = SetupFor(services);
         if (configure is not null)
         {
             services.Configure(configure);
@@ -51,7 +51,7 @@ public static class WarrenServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         IWarrenBuilder builder = services.AddWarren();
-        SetupOf(services)!.Configuration = configuration;
+        SetupFor(services).Configuration = configuration;
         if (configure is not null)
         {
             services.Configure(configure);
@@ -129,7 +129,7 @@ public static class WarrenServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         WarrenRegistry.RpcService<TService>();
         string name = typeof(TService).Name;
-        WarrenSetup setup = SetupOf(builder.Services) ?? Setup(builder.Services);
+        WarrenSetup setup = SetupFor(builder.Services);
         if (setup.TryAddClient(name))
         {
             builder.Services.TryAddSingleton<TService>(services =>
@@ -143,6 +143,20 @@ public static class WarrenServiceCollectionExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>What <c>AddWarren</c> set up in these services; set up now if nothing was.</summary>
+    private static WarrenSetup SetupFor(IServiceCollection services)
+    {
+        foreach (ServiceDescriptor descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(WarrenSetup) && descriptor.ImplementationInstance is WarrenSetup existing)
+            {
+                return existing;
+            }
+        }
+
+        return Setup(services);
     }
 
     /// <summary>The first <c>AddWarren</c> on these services: everything but the consumers and RPC services.</summary>
@@ -173,23 +187,10 @@ public static class WarrenServiceCollectionExtensions
         return setup;
     }
 
-    private static WarrenSetup? SetupOf(IServiceCollection services)
-    {
-        foreach (ServiceDescriptor descriptor in services)
-        {
-            if (descriptor.ServiceType == typeof(WarrenSetup) && descriptor.ImplementationInstance is WarrenSetup setup)
-            {
-                return setup;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Adds a consumer or server to the host once; refuses a second of the same name, whose configuration section would be the first's.</summary>
     private static bool TryAdd(IServiceCollection services, HostedEndpoint endpoint)
     {
-        WarrenSetup setup = SetupOf(services) ?? Setup(services);
+        WarrenSetup setup = SetupFor(services);
         if (setup.Find(endpoint.Section, endpoint.Name) is { } existing && existing.Key != endpoint.Key)
         {
             throw new InvalidOperationException(
@@ -204,7 +205,7 @@ public static class WarrenServiceCollectionExtensions
         IServiceCollection services, string section, string name, Action<IConfiguration, TOptions, System.Collections.Generic.List<string>> bind)
         where TOptions : class
     {
-        WarrenSetup setup = SetupOf(services)!;
+        WarrenSetup setup = SetupFor(services);
         services.AddSingleton<IConfigureOptions<TOptions>>(new ConfigureNamedOptions<TOptions>(name, options =>
         {
             if (setup.Configuration?.GetSection(section).GetSection(name) is { } named && named.Exists())

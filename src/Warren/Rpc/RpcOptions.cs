@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
+using Warren.Internal;
 
 namespace Warren;
 
@@ -56,22 +56,12 @@ public sealed class ServeOptions
     {
         if (Prefetch == 0)
         {
-            yield return (nameof(Prefetch), "must be at least 1 (RabbitMQ reads a prefetch of 0 as no limit at all)");
+            yield return (nameof(Prefetch), OptionProblems.ZeroPrefetch);
         }
 
         if (ConcurrentRequests == 0)
         {
             yield return (nameof(ConcurrentRequests), "must be at least 1");
-        }
-    }
-
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming every setting that cannot work.</summary>
-    internal void ThrowIfInvalid()
-    {
-        string message = string.Join(" ", Problems().Select(p => $"ServeOptions.{p.Setting} {p.Problem}."));
-        if (message.Length > 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ServeOptions), message);
         }
     }
 }

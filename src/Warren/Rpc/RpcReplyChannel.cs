@@ -226,13 +226,9 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
 /// </summary>
 internal sealed class RpcCallSettings
 {
+    /// <param name="timeout">Positive: <see cref="RpcClientOptions"/> checked it.</param>
     public RpcCallSettings(TimeSpan timeout)
     {
-        if (timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "An RPC timeout must be positive.");
-        }
-
         TimeoutMilliseconds = (long)Math.Ceiling(timeout.TotalMilliseconds);
         Expiration = TimeoutMilliseconds.ToString(CultureInfo.InvariantCulture);
     }

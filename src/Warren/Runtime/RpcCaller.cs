@@ -17,17 +17,22 @@ public sealed class RpcCaller
     private RpcReplyChannel? _replies;
 
     internal RpcCaller(RpcServiceDescriptor service, RpcReplyChannel replies, RpcClientOptions options)
+        : this(service, options)
     {
-        _service = service;
         _replies = replies;
-        _settings = new RpcCallSettings(options.Timeout);
     }
 
     /// <summary>A caller whose reply channel comes later: a client made before the hosted bus connected waits for it on its first call.</summary>
     internal RpcCaller(RpcServiceDescriptor service, Func<CancellationToken, ValueTask<RpcReplyChannel>> connect, RpcClientOptions options)
+        : this(service, options)
     {
-        _service = service;
         _connect = connect;
+    }
+
+    private RpcCaller(RpcServiceDescriptor service, RpcClientOptions options)
+    {
+        OptionProblems.ThrowIfAny(nameof(RpcClientOptions), options.Problems());
+        _service = service;
         _settings = new RpcCallSettings(options.Timeout);
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Warren.Internal;
 
 namespace Warren.Hosting;
 
@@ -53,13 +54,8 @@ internal abstract class WarrenOptionsValidator<TOptions>(WarrenSetup setup) : IV
     protected IConfiguration? Named(string section, string name) =>
         setup.Configuration?.GetSection(section).GetSection(name) is { } named && named.Exists() ? named : null;
 
-    protected static void Add(List<string> problems, string prefix, IEnumerable<(string Setting, string Problem)> found)
-    {
-        foreach ((string setting, string problem) in found)
-        {
-            problems.Add($"{prefix}{(prefix.EndsWith('.') ? setting.Replace(':', '.') : setting)} {problem}");
-        }
-    }
+    protected static void Add(List<string> problems, string prefix, IEnumerable<(string Setting, string Problem)> found) =>
+        problems.AddRange(OptionProblems.Describe(prefix, found));
 
     private static string PathPrefix(IConfiguration section) =>
         section is IConfigurationSection { Path: { Length: > 0 } path } ? path + ConfigurationPath.KeyDelimiter : string.Empty;
