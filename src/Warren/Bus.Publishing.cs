@@ -76,42 +76,57 @@ public sealed partial class Bus
     private async ValueTask PublishCoreAsync<TMessage>(
         MessageDescriptor<TMessage> descriptor, TMessage message, string routingKey, PublishOptions? options, Task declared, CancellationToken cancellationToken)
     {
-        long deadline = 0;
-        if (!declared.IsCompletedSuccessfully)
-        {
-            deadline = _publisher.Deadline();
-            await DeclareForPublishAsync(descriptor, routingKey, declared, deadline, cancellationToken).ConfigureAwait(false);
-        }
-
-        BasicProperties properties = PublishProperties.For(descriptor, message, options, MessageFlow.Current);
-        PooledJsonWriter body = _writers.Rent();
+        // The span (when someone listens) covers the declaration wait and the confirm, and is the context the message carries.
+        PublishTelemetry? telemetry = PublishTelemetry.Start(descriptor.Exchange, routingKey, descriptor.MessageType);
         try
         {
-            JsonSerializer.Serialize(body.Writer, message, descriptor.GetTypeInfo(_json));
-            if (body.WrittenMemory.Length > Options.MaxMessageSize)
+            long deadline = 0;
+            if (!declared.IsCompletedSuccessfully)
             {
-                throw MessageLimitException.BodyTooLarge(descriptor.MessageType, $"message {descriptor.MessageType}", body.WrittenMemory.Length, Options.MaxMessageSize);
+                deadline = _publisher.Deadline();
+                await DeclareForPublishAsync(descriptor, routingKey, declared, deadline, cancellationToken).ConfigureAwait(false);
             }
 
+            BasicProperties properties = PublishProperties.For(descriptor, message, options, MessageFlow.Current);
+            PooledJsonWriter body = _writers.Rent();
             try
             {
-                await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken, deadline).ConfigureAwait(false);
+                JsonSerializer.Serialize(body.Writer, message, descriptor.GetTypeInfo(_json));
+                if (body.WrittenMemory.Length > Options.MaxMessageSize)
+                {
+                    throw MessageLimitException.BodyTooLarge(descriptor.MessageType, $"message {descriptor.MessageType}", body.WrittenMemory.Length, Options.MaxMessageSize);
+                }
+
+                telemetry?.Sending(properties, body.WrittenMemory.Length);
+                TraceContext.InjectCurrent(properties);
+
+                try
+                {
+                    await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken, deadline).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsMissingDestination(ex, descriptor))
+                {
+                    // The exchange or queue was deleted after this connection declared it, so the broker took nothing: declare it
+                    // again and publish once more. Only a miss naming this message's own destination is retried, so this cannot duplicate.
+                    _topology.Forget(descriptor);
+                    deadline = deadline == 0 ? _publisher.Deadline() : deadline;
+                    await DeclareForPublishAsync(descriptor, routingKey, _topology.EnsureDeclaredAsync(descriptor), deadline, cancellationToken).ConfigureAwait(false);
+                    await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken, deadline).ConfigureAwait(false);
+                }
             }
-            catch (Exception ex) when (IsMissingDestination(ex, descriptor))
+            finally
             {
-                // The exchange or queue was deleted after this connection declared it, so the broker took nothing: declare it
-                // again and publish once more. Only a miss naming this message's own destination is retried, so this cannot duplicate.
-                _topology.Forget(descriptor);
-                deadline = deadline == 0 ? _publisher.Deadline() : deadline;
-                await DeclareForPublishAsync(descriptor, routingKey, _topology.EnsureDeclaredAsync(descriptor), deadline, cancellationToken).ConfigureAwait(false);
-                await _publisher.PublishAsync(descriptor.Exchange, routingKey, descriptor.Mandatory, properties, body.WrittenMemory, cancellationToken, deadline).ConfigureAwait(false);
+                // The client copies the body into its frame before the publish completes or fails, so the buffer is free again.
+                _writers.Return(body);
             }
         }
-        finally
+        catch (Exception ex) when (telemetry is not null)
         {
-            // The client copies the body into its frame before the publish completes or fails, so the buffer is free again.
-            _writers.Return(body);
+            telemetry.Stop(ex);
+            throw;
         }
+
+        telemetry?.Stop(error: null);
     }
 
     /// <summary>

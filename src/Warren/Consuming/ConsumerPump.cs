@@ -60,9 +60,11 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             return;
         }
 
-        // What the handler publishes keeps this message's correlation id and names it as its cause; async-local, so it
-        // ends with this method.
+        // What the handler publishes keeps this message's correlation id and names it as its cause, and (traced) runs
+        // under this delivery's process span; async-local, so both end with this method.
         MessageFlow.Enter(properties.MessageId, properties.CorrelationId);
+        WarrenActivities.ForgetStaleAmbient();
+        DeliveryTelemetry? telemetry = DeliveryTelemetry.Start(_subscription.Queue, exchange, routingKey, deliveryTag, properties, body.Length);
 
         // Read once, while counted in flight: the subscription disposes its token sources after draining.
         CancellationToken handlerToken = _subscription.HandlerToken;
@@ -73,7 +75,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             if (!TryRead(properties, body.Span, out TMessage? message, out string? problem, out Exception? error))
             {
                 // Bad input does not get better by retrying: straight to the error queue.
-                await MoveToErrorQueueAsync(delivery, ErrorQueues.UnreadableMessage, problem, attempts: 0, error, handlerToken, stoppingToken).ConfigureAwait(false);
+                await MoveToErrorQueueAsync(delivery, ErrorQueues.UnreadableMessage, problem, attempts: 0, error, telemetry, handlerToken, stoppingToken).ConfigureAwait(false);
                 return;
             }
 
@@ -89,16 +91,19 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
                 {
                     // Shutdown outlasted its timeout: give the message back rather than lose or ack it.
                     await Channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                    telemetry?.Requeued();
                     return;
                 }
                 catch (Exception ex) when (attempt <= _retry.MaxRetries)
                 {
                     TimeSpan delay = _retry.DelayBefore(attempt);
                     Log.HandlerRetrying(_logger, properties.MessageId, _subscription.Queue, attempt, _retry.MaxRetries + 1, delay, ex);
+                    telemetry?.Retrying(attempt, delay, ex);
                     if (!await WaitAsync(delay, stoppingToken).ConfigureAwait(false))
                     {
                         // Disposed during the back-off: the message was neither handled nor failed for good, so it goes back.
                         await Channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                        telemetry?.Requeued();
                         Log.RetryAbandonedForShutdown(_logger, properties.MessageId, _subscription.Queue);
                         return;
                     }
@@ -111,13 +116,14 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
                 }
                 catch (Exception ex)
                 {
-                    await MoveToErrorQueueAsync(delivery, ex.GetType().FullName ?? ex.GetType().Name, ex.Message, attempt, ex, handlerToken, stoppingToken)
+                    await MoveToErrorQueueAsync(delivery, ex.GetType().FullName ?? ex.GetType().Name, ex.Message, attempt, ex, telemetry, handlerToken, stoppingToken)
                         .ConfigureAwait(false);
                     return;
                 }
             }
 
             await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+            telemetry?.Acked();
         }
         catch (AlreadyClosedException)
         {
@@ -125,6 +131,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
         }
         finally
         {
+            telemetry?.Stop();
             _subscription.Exit();
         }
     }
@@ -134,7 +141,8 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
     /// copy cannot be published, the original goes back to the queue after a pause: never lost, never in a hot loop.
     /// </summary>
     private async Task MoveToErrorQueueAsync(
-        Delivery delivery, string exceptionType, string reason, int attempts, Exception? cause, CancellationToken handlerToken, CancellationToken stoppingToken)
+        Delivery delivery, string exceptionType, string reason, int attempts, Exception? cause, DeliveryTelemetry? telemetry,
+        CancellationToken handlerToken, CancellationToken stoppingToken)
     {
         if (!Channel.IsOpen)
         {
@@ -162,10 +170,12 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             Log.ErrorQueuePublishFailed(_logger, delivery.Properties.MessageId, _subscription.Queue, _errorQueue, $"{exceptionType}: {reason}", ErrorQueueRetryDelay, ex);
             await WaitAsync(ErrorQueueRetryDelay, stoppingToken).ConfigureAwait(false);
             await Channel.BasicNackAsync(delivery.Tag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+            telemetry?.Requeued();
             return;
         }
 
         await Channel.BasicAckAsync(delivery.Tag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+        telemetry?.MovedToErrorQueue(_errorQueue, exceptionType, reason, cause);
         if (attempts == 0)
         {
             Log.RejectedUnreadable(_logger, delivery.Properties.MessageId, _subscription.Queue, _message.MessageType, reason, _errorQueue, cause);

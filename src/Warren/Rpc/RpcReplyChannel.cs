@@ -47,9 +47,39 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
     /// <summary>Replies that arrived for no waiting call: late ones after a timeout or cancellation, or unknown ones.</summary>
     public long DroppedReplies => Interlocked.Read(ref _droppedReplies);
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<TResult> CallAsync<TArguments, TResult>(
+    /// <summary>Sends one call and waits for its reply. Observed, the client span covers it all and the request carries its context.</summary>
+    public ValueTask<TResult> CallAsync<TArguments, TResult>(
         RpcServiceDescriptor service, int method, TArguments arguments, RpcCallSettings settings, CancellationToken cancellationToken)
+        where TArguments : IRpcArguments =>
+        RpcTelemetry.IsCallObserved
+            ? CallObservedAsync<TArguments, TResult>(service, method, arguments, settings, cancellationToken)
+            : SendAndWaitAsync<TArguments, TResult>(service, method, arguments, settings, telemetry: null, cancellationToken);
+
+    /// <remarks>The span starts in here, an async method, so it is current only for this call, not for the caller after it.</remarks>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<TResult> CallObservedAsync<TArguments, TResult>(
+        RpcServiceDescriptor service, int method, TArguments arguments, RpcCallSettings settings, CancellationToken cancellationToken)
+        where TArguments : IRpcArguments
+    {
+        RpcTelemetry? telemetry = RpcTelemetry.StartCall(service, method);
+        try
+        {
+            return await SendAndWaitAsync<TArguments, TResult>(service, method, arguments, settings, telemetry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (telemetry is not null)
+        {
+            telemetry.Failed(ex is RpcException rpc ? rpc.RemoteType : WarrenActivities.ErrorType(ex), ex);
+            throw;
+        }
+        finally
+        {
+            telemetry?.Stop();
+        }
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<TResult> SendAndWaitAsync<TArguments, TResult>(
+        RpcServiceDescriptor service, int method, TArguments arguments, RpcCallSettings settings, RpcTelemetry? telemetry, CancellationToken cancellationToken)
         where TArguments : IRpcArguments
     {
         IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -82,6 +112,8 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
                 Expiration = settings.Expiration,
                 DeliveryMode = service.Durable ? DeliveryModes.Persistent : DeliveryModes.Transient,
             };
+            telemetry?.Sending(properties, body.WrittenMemory.Length);
+            TraceContext.InjectCurrent(properties);
             await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
@@ -158,6 +190,10 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         else
         {
             Interlocked.Increment(ref _droppedReplies);
+            if (WarrenMetrics.DroppedReplies.Enabled)
+            {
+                WarrenMetrics.DroppedReplies.Add(1, new KeyValuePair<string, object?>(SemanticConventions.RpcSystem, SemanticConventions.RabbitMq));
+            }
         }
     }
 

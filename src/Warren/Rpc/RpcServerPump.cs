@@ -51,11 +51,13 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
             return;
         }
 
+        WarrenActivities.ForgetStaleAmbient();
+        int method = _service.FindMethod(properties.Type);
+        RpcTelemetry? telemetry = RpcTelemetry.StartServing(_service, method, properties);
         PooledJsonWriter reply = _writers.Rent();
         try
         {
             (string Type, string Message, string? StackTrace)? error = null;
-            int method = _service.FindMethod(properties.Type);
             if (body.Length > _maxMessageSize)
             {
                 // Not read at all: what the bus would refuse to send, it refuses to take.
@@ -95,7 +97,13 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
                 {
                     Log.RpcHandlerFailed(_logger, _service.Queue, _service.MethodNames[method], properties.CorrelationId, ex);
                     error = (ex.GetType().FullName ?? ex.GetType().Name, ex.Message, _options.IncludeExceptionDetails ? ex.StackTrace : null);
+                    telemetry?.Failed(error.Value.Type, ex);
                 }
+            }
+
+            if (error is { } refused && telemetry is not null && refused.Type is RpcException.MalformedRequest or RpcException.UnknownMethod)
+            {
+                telemetry.Failed(refused.Type, exception: null, refused.Message);
             }
 
             Dictionary<string, object?>? headers = null;
@@ -133,6 +141,7 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
         }
         finally
         {
+            telemetry?.Stop();
             _writers.Return(reply);
             _subscription.Exit();
         }

@@ -25,9 +25,11 @@ public abstract class RpcServiceDescriptor
         QueueSettings = QueueSettings.Of(durable, queueType, deliveryLimit);
         MethodNames = methodNames;
         _methodIndexes = new Dictionary<string, int>(methodNames.Length, StringComparer.Ordinal);
+        SpanNames = new string[methodNames.Length];
         for (int i = 0; i < methodNames.Length; i++)
         {
             _methodIndexes[methodNames[i]] = i;
+            SpanNames[i] = serviceType + "/" + methodNames[i];
         }
     }
 
@@ -51,6 +53,9 @@ public abstract class RpcServiceDescriptor
 
     /// <summary>The methods' wire names, in declaration order; a method's index is its position here.</summary>
     public IReadOnlyList<string> MethodNames { get; }
+
+    /// <summary>The RPC span name of each method, <c>{service}/{method}</c> as the conventions ask, made once.</summary>
+    internal string[] SpanNames { get; }
 
     /// <summary>
     /// The index of the method a request names in its <c>type</c> property; without one, the only method of a
