@@ -8,7 +8,7 @@ namespace Warren.Benchmarks;
 /// <summary>The command line; see <see cref="Usage"/>.</summary>
 internal sealed record BenchOptions(
     int Messages, int Rounds, int WarmupMessages, bool Quick, IReadOnlySet<string> Only, Uri Uri, bool ProfileAllocations,
-    IReadOnlySet<string> Scenarios, int RpcCalls)
+    IReadOnlySet<string> Scenarios, int RpcCalls, bool Tracing)
 {
     public const string Usage =
         """
@@ -24,6 +24,9 @@ internal sealed record BenchOptions(
           --quick        a short smoke run
           --only LIST    comma-separated subset of: warren, raw, masstransit (the baseline is raw)
           --uri URI      the broker (default: WARREN_AMQP_URI, else amqp://guest:guest@localhost:5672/)
+          --no-tracing   leave out "Warren (traced)": Warren again, measured while an OpenTelemetry SDK
+                         tracer provider (AlwaysOnSampler) and meter provider listen to it (on by default
+                         whenever Warren runs)
           --profile-allocations
                          afterwards, run each implementation once more (untimed) while sampling
                          allocations, and print the types that make up its bytes per message (or call)
@@ -49,6 +52,7 @@ internal sealed record BenchOptions(
     {
         bool quick = args.Contains("--quick");
         bool profile = false;
+        bool tracing = true;
         int? messages = null, rounds = null, warmup = null, rpcCalls = null;
         HashSet<string> only = [.. AllTargets];
         HashSet<string> scenarios = [.. AllScenarios];
@@ -63,6 +67,9 @@ internal sealed record BenchOptions(
                     break;
                 case "--profile-allocations":
                     profile = true;
+                    break;
+                case "--no-tracing":
+                    tracing = false;
                     break;
                 case "--messages":
                     messages = PositiveInt(arg, Value(args, ref i));
@@ -107,7 +114,8 @@ internal sealed record BenchOptions(
             uri,
             profile,
             scenarios,
-            rpcCalls ?? (quick ? 2_000 : 20_000));
+            rpcCalls ?? (quick ? 2_000 : 20_000),
+            tracing && only.Contains("warren"));
     }
 
     private static string OptionName(Scenario scenario) => scenario switch

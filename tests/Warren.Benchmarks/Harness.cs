@@ -21,6 +21,9 @@ internal sealed record Sample(string Target, Scenario Scenario, int Messages, Ti
     /// <summary>Sampled bytes per allocated type, largest first; empty unless the run was profiled.</summary>
     public IReadOnlyList<(string Type, long Bytes)> AllocationsByType { get; init; } = [];
 
+    /// <summary>Spans the traced variant's processor received (0 for the others, which nothing listens to).</summary>
+    public long Spans { get; init; }
+
     public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
 
     public double BytesPerMessage => (double)AllocatedBytes / Messages;
@@ -42,6 +45,11 @@ internal static class Harness
     // Generous: a stuck run (a broker alarm, a lost message) should fail, not hang the whole benchmark.
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
+    private static readonly string[] PublishInstruments = ["messaging.client.sent.messages", "messaging.client.operation.duration"];
+
+    private static readonly string[] ConsumeInstruments =
+        [.. PublishInstruments, "messaging.client.consumed.messages", "messaging.process.duration"];
+
     public static async Task<Sample> MeasureAsync(
         IBenchTarget target, Scenario scenario, int messages, BrokerAdmin admin, CancellationToken cancellationToken, AllocationSampler? sampler = null)
     {
@@ -53,6 +61,13 @@ internal static class Harness
         {
             counter = new ReceiveCounter(messages);
             consumer = await target.SubscribeAsync(counter, cancellationToken);
+        }
+
+        // The traced variant listens for its own measurement only; every other one runs with nothing listening, checked.
+        using BenchTelemetry? telemetry = target is ITracedTarget ? BenchTelemetry.Start() : null;
+        if (telemetry is null)
+        {
+            BenchTelemetry.AssertSilent($"before measuring {target.Name}");
         }
 
         await SettleAsync(cancellationToken);
@@ -85,8 +100,15 @@ internal static class Harness
             }
         }
 
+        // Every publish made a span, and so did every delivery; the metrics counted each once.
+        long spans = telemetry?.Finish(
+            target.Name,
+            expectedSpans: scenario == Scenario.EndToEnd ? 2L * messages : messages,
+            expectedCount: messages,
+            scenario == Scenario.EndToEnd ? ConsumeInstruments : PublishInstruments) ?? 0;
+
         await admin.PurgeAsync(target.Queue);
-        return new Sample(target.Name, scenario, messages, elapsed, allocated, cpu, gen0) { AllocationsByType = allocations };
+        return new Sample(target.Name, scenario, messages, elapsed, allocated, cpu, gen0) { AllocationsByType = allocations, Spans = spans };
     }
 
     /// <summary>

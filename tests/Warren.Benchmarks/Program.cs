@@ -88,6 +88,13 @@ internal static class Program
                 "(MassTransit: its bus endpoint, a temporary queue)");
         }
 
+        if (options.Tracing)
+        {
+            Console.WriteLine($"Tracing: \"{TracedWarrenTarget.DisplayName}\" is the same Warren bus measured while an OpenTelemetry SDK tracer provider " +
+                "(AlwaysOnSampler, a processor that receives every span and discards it) and meter provider (a reader every second) listen; " +
+                "built before and disposed after each of its measurements, and every other measurement checks that nothing listens");
+        }
+
         Console.WriteLine();
 
         List<Sample> samples = options.RunsMessaging ? await RunMessagingAsync(options, admin, cancellationToken) : [];
@@ -105,10 +112,23 @@ internal static class Program
             Console.WriteLine(Report.RpcMarkdown(rpcSamples, [.. rpcSamples.Select(s => s.Target).Distinct()], baseline));
         }
 
+        if (options.Tracing)
+        {
+            Console.WriteLine(Report.TracingMarkdown(samples, rpcSamples, WarrenTarget.DisplayName, TracedWarrenTarget.DisplayName));
+        }
+
         Console.WriteLine($"Command: `{command}`");
         foreach (string verdict in Report.Verdicts(samples, WarrenTarget.DisplayName, baseline).Concat(Report.RpcVerdicts(rpcSamples, WarrenTarget.DisplayName, baseline)))
         {
             Console.WriteLine(verdict);
+        }
+
+        if (options.Tracing)
+        {
+            foreach (string line in Report.TracingRatios(samples, rpcSamples, WarrenTarget.DisplayName, TracedWarrenTarget.DisplayName))
+            {
+                Console.WriteLine(line);
+            }
         }
     }
 
@@ -280,7 +300,13 @@ internal static class Program
 
         if (options.Only.Contains("warren"))
         {
-            targets.Add(new WarrenTarget(options.Uri));
+            var warren = new WarrenTarget(options.Uri);
+            targets.Add(warren);
+            if (options.Tracing)
+            {
+                // The same bus, measured again with OpenTelemetry listening: the rounds alternate the two like any others.
+                targets.Add(new TracedWarrenTarget(warren));
+            }
         }
 
         if (options.Only.Contains("masstransit"))
@@ -302,7 +328,12 @@ internal static class Program
 
         if (options.Only.Contains("warren"))
         {
-            targets.Add(new WarrenRpcTarget(options.Uri));
+            var warren = new WarrenRpcTarget(options.Uri);
+            targets.Add(warren);
+            if (options.Tracing)
+            {
+                targets.Add(new TracedWarrenRpcTarget(warren));
+            }
         }
 
         if (options.Only.Contains("masstransit"))

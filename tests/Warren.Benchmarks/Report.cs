@@ -120,6 +120,61 @@ internal static class Report
         $"p99 {sample.P99Milliseconds,6:0.000} ms {sample.BytesPerCall,7:N0} B/call {sample.CpuMicrosecondsPerCall,6:N1} µs CPU/call " +
         $"{sample.Elapsed.TotalSeconds,6:0.00} s {sample.Gen0Collections,3} gen0 GCs");
 
+    /// <summary>
+    /// Warren with OpenTelemetry listening beside Warren with nothing listening, scenario by scenario: medians across the
+    /// rounds of each, and the ratio traced / untraced. Messages per second for messaging, calls for RPC.
+    /// </summary>
+    public static string TracingMarkdown(IReadOnlyList<Sample> samples, IReadOnlyList<RpcSample> rpcSamples, string untraced, string traced)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| Scenario | msgs/s untraced | msgs/s traced | traced / untraced | B/msg untraced | B/msg traced | traced / untraced " +
+            "| CPU µs/msg untraced | CPU µs/msg traced | traced / untraced | spans/msg |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (TracingComparison row in TracingComparisons(samples, rpcSamples, untraced, traced))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Title} | {row.Off.Rate:N0} | {row.On.Rate:N0} | {Ratio(row.On.Rate, row.Off.Rate)} " +
+                $"| {row.Off.Bytes:N0} | {row.On.Bytes:N0} | {Ratio(row.On.Bytes, row.Off.Bytes)} " +
+                $"| {row.Off.Cpu:N1} | {row.On.Cpu:N1} | {Ratio(row.On.Cpu, row.Off.Cpu)} | {row.SpansPerOperation:0.##} |");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>One line per scenario: the cost of tracing and metrics as traced / untraced ratios.</summary>
+    public static IEnumerable<string> TracingRatios(IReadOnlyList<Sample> samples, IReadOnlyList<RpcSample> rpcSamples, string untraced, string traced) =>
+        TracingComparisons(samples, rpcSamples, untraced, traced).Select(row =>
+        {
+            string latency = row.On.P50 is { } p50 && row.Off.P50 is { } offP50
+                ? string.Create(CultureInfo.InvariantCulture, $", {p50 / offP50:0.00}× p50")
+                : string.Empty;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{row.Title}, traced / untraced: {row.On.Rate / row.Off.Rate:0.00}× {row.Unit}s/s, {row.On.Cpu / row.Off.Cpu:0.00}× CPU/{row.Unit}, " +
+                $"{row.On.Bytes / row.Off.Bytes:0.00}× B/{row.Unit} ({row.On.Bytes - row.Off.Bytes:+#,0;-#,0;0} B, {row.On.Cpu - row.Off.Cpu:+0.0;-0.0;0.0} µs CPU per {row.Unit}){latency}");
+        });
+
+    private static IEnumerable<TracingComparison> TracingComparisons(
+        IReadOnlyList<Sample> samples, IReadOnlyList<RpcSample> rpcSamples, string untraced, string traced)
+    {
+        foreach (Scenario scenario in Enum.GetValues<Scenario>())
+        {
+            if (Summarize(samples, scenario, untraced) is { } off && Summarize(samples, scenario, traced) is { } on)
+            {
+                double spans = Median(samples.Where(s => s.Scenario == scenario && s.Target == traced).Select(s => (double)s.Spans / s.Messages));
+                yield return new TracingComparison(ScenarioTitle(scenario), "msg", new(off.Rate, off.Bytes, off.Cpu, null), new(on.Rate, on.Bytes, on.Cpu, null), spans);
+            }
+        }
+
+        foreach (int callers in RpcHarness.CallerCounts)
+        {
+            if (SummarizeRpc(rpcSamples, callers, untraced) is { } off && SummarizeRpc(rpcSamples, callers, traced) is { } on)
+            {
+                double spans = Median(rpcSamples.Where(s => s.Callers == callers && s.Target == traced).Select(s => (double)s.Spans / s.Calls));
+                yield return new TracingComparison(RpcTitle(callers), "call", new(off.Rate, off.Bytes, off.Cpu, off.P50), new(on.Rate, on.Bytes, on.Cpu, on.P50), spans);
+            }
+        }
+    }
+
     private static RpcSummary? SummarizeRpc(IReadOnlyList<RpcSample> samples, int callers, string target)
     {
         RpcSample[] mine = [.. samples.Where(s => s.Callers == callers && s.Target == target)];
@@ -157,6 +212,12 @@ internal static class Report
         int middle = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
+
+    /// <summary>One scenario's medians with nothing listening (<see cref="Off"/>) and with OpenTelemetry listening (<see cref="On"/>).</summary>
+    private sealed record TracingComparison(string Title, string Unit, Figures Off, Figures On, double SpansPerOperation);
+
+    /// <summary>Medians per message or call; <see cref="P50"/> only for RPC.</summary>
+    private sealed record Figures(double Rate, double Bytes, double Cpu, double? P50);
 
     /// <summary>The medians (and the rate's range) of one implementation's samples in one scenario.</summary>
     private sealed record Summary(double Rate, double MinRate, double MaxRate, double Bytes, double Cpu);

@@ -13,6 +13,9 @@ internal sealed record RpcSample(
     /// <summary>Sampled bytes per allocated type, largest first; empty unless the run was profiled.</summary>
     public IReadOnlyList<(string Type, long Bytes)> AllocationsByType { get; init; } = [];
 
+    /// <summary>Spans the traced variant's processor received (0 for the others, which nothing listens to).</summary>
+    public long Spans { get; init; }
+
     public double CallsPerSecond => Calls / Elapsed.TotalSeconds;
 
     /// <summary>Client and server together: both run in this process, as the publishers and consumers do.</summary>
@@ -45,6 +48,13 @@ internal static class RpcHarness
         var run = new Run(target, calls);
         var tasks = new Task[callers];
 
+        // The traced variant listens for its own measurement only; every other one runs with nothing listening, checked.
+        using BenchTelemetry? telemetry = target is ITracedTarget ? BenchTelemetry.Start() : null;
+        if (telemetry is null)
+        {
+            BenchTelemetry.AssertSilent($"before measuring {target.Name}");
+        }
+
         await Harness.SettleAsync(cancellationToken);
         sampler?.Start();
         int gen0 = GC.CollectionCount(0);
@@ -70,11 +80,15 @@ internal static class RpcHarness
             throw new InvalidOperationException($"{target.Name} answered {run.WrongReplies} of {calls} calls with something other than fib({Argument}) = {Expected}.");
         }
 
+        // A client span and a server span per call; both durations recorded once per call.
+        long spans = telemetry?.Finish(target.Name, expectedSpans: 2L * calls, expectedCount: calls, "rpc.client.call.duration", "rpc.server.call.duration") ?? 0;
+
         Array.Sort(run.Latencies);
         return new RpcSample(
             target.Name, callers, calls, elapsed, allocated, cpu, gen0, Percentile(run.Latencies, 0.50), Percentile(run.Latencies, 0.99))
         {
             AllocationsByType = allocations,
+            Spans = spans,
         };
     }
 
