@@ -33,6 +33,11 @@ public sealed partial class Bus
     /// Starts consuming with a class marked <see cref="ConsumerAttribute"/>: declares its queue and bindings, sets its
     /// prefetch and calls it for every message until the subscription is disposed.
     /// </summary>
+    /// <remarks>
+    /// With <see cref="DeclareMode.Verify"/> it first checks the message's exchange (or queue), the named queue and its
+    /// error queue, and throws <see cref="TopologyVerificationException"/> listing every difference before consuming; with
+    /// <see cref="DeclareMode.None"/> a missing queue throws <see cref="TopologyException"/>.
+    /// </remarks>
     public Task<Subscription> SubscribeAsync<TConsumer>(TConsumer consumer, SubscribeOptions? options = null, CancellationToken cancellationToken = default)
         where TConsumer : class
     {
@@ -61,7 +66,16 @@ public sealed partial class Bus
     {
         string errorQueue = plan.ErrorQueueFor(message);
         RetryPolicy retry = plan.Retry ?? Options.Retry ?? new RetryPolicy();
-        await _topology.EnsureDeclaredAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_topology.Mode == DeclareMode.Verify)
+        {
+            // Everything the subscription uses, checked at once, so that one error lists every difference.
+            await _topology.VerifyAsync(plan.Describe(message), TopologyExpectation.ForSubscription(message, plan, errorQueue), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _topology.EnsureDeclaredAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var setup = new ConsumerSetup(
             plan.Prefetch,
             plan.Concurrency,
@@ -70,19 +84,7 @@ public sealed partial class Bus
                 _topology.Forget(message);
                 return _topology.EnsureDeclaredAsync(message).WaitAsync(ct);
             },
-            async (channel, ct) =>
-            {
-                string queue = await TopologyDeclarations.DeclareQueueAndBindingsAsync(channel, message, plan, ct).ConfigureAwait(false);
-                if (!plan.Exclusive)
-                {
-                    // A named queue's error queue exists from the start, for operators to watch. A server-named queue is
-                    // temporary: its error queue (per exchange, durable) is declared by the first failure, so that
-                    // subscriptions that never fail leave nothing behind.
-                    await ErrorQueues.DeclareAsync(channel, errorQueue, ct).ConfigureAwait(false);
-                }
-
-                return queue;
-            },
+            (channel, ct) => _topology.DeclareSubscriptionQueueAsync(channel, message, plan, errorQueue, ct),
             (channel, subscription) => new ConsumerPump<TMessage>(channel, _pumps, message, consumer, subscription, retry, errorQueue));
         return await StartSubscriptionAsync(_consumers, setup, cancellationToken).ConfigureAwait(false);
     }
@@ -102,6 +104,13 @@ public sealed partial class Bus
         {
             // No read permission on the queue: a permission, not worth retrying.
             throw denied;
+        }
+        catch (OperationInterruptedException ex) when (_topology.Mode != DeclareMode.Declare && ex.ShutdownReason is { ReplyCode: Constants.NotFound } reason)
+        {
+            // Nothing declared the queue: it is the operator's, and it is not there.
+            throw new TopologyException(
+                $"Cannot consume queue '{subscription.Queue}': {reason.ReplyText}. DeclareMode.{_topology.Mode} declares nothing: " +
+                "the queue must be declared by whoever owns the topology (or use DeclareMode.Declare).", reason.ReplyCode, ex);
         }
 
         lock (_subscriptionsGate)

@@ -36,7 +36,7 @@ public sealed partial class Bus : IBus, IAsyncDisposable
         Options = options;
         _connection = connection;
         _connectionState = new ConnectionState(connection, this, loggers.CreateLogger(LogCategories.Connection), options.NetworkRecoveryInterval);
-        _topology = new TopologyDeclarations(connection);
+        _topology = new TopologyDeclarations(connection, options.DeclareMode, loggers.CreateLogger(LogCategories.Connection));
         _json = JsonDefaults.Resolve(options.JsonSerializerOptions);
         int window = Math.Max(1, options.MaxOutstandingConfirms);
         _publisher = new ConfirmingPublisher(connection, window, options.PublishTimeout, loggers.CreateLogger(LogCategories.Publisher));
@@ -179,13 +179,23 @@ public sealed partial class Bus : IBus, IAsyncDisposable
 
     /// <summary>
     /// Declares everything the loaded Warren code knows: every message type's exchange or queue, every consumer's named
-    /// queue with its bindings, and every RPC service queue. Server-named queues are made when their subscriptions start.
+    /// queue with its bindings and error queue, and every RPC service queue. Server-named queues are made when their
+    /// subscriptions start.
     /// </summary>
+    /// <remarks>
+    /// Follows <see cref="BusOptions.DeclareMode"/>: with <see cref="DeclareMode.Verify"/> it declares nothing and checks
+    /// all of that but the bindings, throwing one <see cref="TopologyVerificationException"/> that lists every difference;
+    /// with <see cref="DeclareMode.None"/> it does nothing, so that code calling it at start works in every mode.
+    /// </remarks>
     public Task DeclareTopologyAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         return _topology.DeclareAllAsync(cancellationToken);
     }
+
+    /// <summary>With <see cref="DeclareMode.Verify"/>, checks <paramref name="expected"/> all at once (the hosted service's endpoints).</summary>
+    internal Task VerifyAsync(string what, IEnumerable<TopologyExpectation> expected, CancellationToken cancellationToken) =>
+        _topology.VerifyAsync(what, expected, cancellationToken);
 
     private static bool IsTlsHandshakeFailure(Exception exception)
     {

@@ -87,6 +87,14 @@ public sealed class BusOptions
     public RetryPolicy Retry { get; set; } = new();
 
     /// <summary>
+    /// Whether the bus declares the exchanges, queues, bindings and error queues it uses (<see cref="DeclareMode.Declare"/>,
+    /// the default), only checks that they exist as it would declare them (<see cref="DeclareMode.Verify"/>), or assumes the
+    /// operator made them (<see cref="DeclareMode.None"/>, for a user without configure permission). Configuration key
+    /// <c>DeclareMode</c>: <c>Declare</c>, <c>Verify</c> or <c>None</c>.
+    /// </summary>
+    public DeclareMode DeclareMode { get; set; } = DeclareMode.Declare;
+
+    /// <summary>
     /// What cannot work in these options, each as the setting (its configuration path under the options' section, such as
     /// <c>Retry:MaxRetries</c>) and what is wrong with it. Empty when the options are usable.
     /// </summary>
@@ -134,6 +142,11 @@ public sealed class BusOptions
         if (Prefetch == 0)
         {
             yield return (nameof(Prefetch), OptionProblems.ZeroPrefetch);
+        }
+
+        if (!Enum.IsDefined(DeclareMode))
+        {
+            yield return (nameof(DeclareMode), $"must be Declare, Verify or None (is {(int)DeclareMode})");
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Warren;
 
@@ -29,9 +30,10 @@ public sealed class MessageNotRegisteredException : WarrenException
 
 /// <summary>
 /// The broker refused a declaration, typically <c>PRECONDITION_FAILED</c> because the exchange or queue already exists
-/// with other properties (durability, type, arguments).
+/// with other properties (durability, type, arguments); or, with <see cref="DeclareMode.None"/>, a queue to consume does
+/// not exist. <see cref="TopologyVerificationException"/> reports what <see cref="DeclareMode.Verify"/> found.
 /// </summary>
-public sealed class TopologyException : WarrenException
+public class TopologyException : WarrenException
 {
     /// <summary>Creates the exception.</summary>
     public TopologyException(string message, ushort replyCode, Exception? innerException)
@@ -104,4 +106,55 @@ public sealed class BrokerCertificateException : WarrenException
 
     /// <summary>Why the certificate was not accepted.</summary>
     public string Reason { get; }
+}
+
+/// <summary>What kind of entity a <see cref="TopologyDifference"/> is about.</summary>
+public enum TopologyEntityKind
+{
+    /// <summary>An exchange.</summary>
+    Exchange,
+
+    /// <summary>A queue (a message's queue, a consumer's named queue, an error queue, an RPC service queue).</summary>
+    Queue,
+}
+
+/// <summary>One way the broker's topology differs from what the bus would have declared.</summary>
+/// <param name="Kind">Exchange or queue.</param>
+/// <param name="Name">The exchange's or queue's name.</param>
+/// <param name="Problem">What is wrong: <c>does not exist</c>, or the broker's words for the inequivalent argument.</param>
+/// <param name="ReplyCode">The AMQP reply code that told: 404 (NOT_FOUND) for a missing entity, 406 (PRECONDITION_FAILED) for a mismatch.</param>
+public sealed record TopologyDifference(TopologyEntityKind Kind, string Name, string Problem, ushort ReplyCode)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"{(Kind == TopologyEntityKind.Exchange ? "exchange" : "queue")} '{Name}': {Problem}";
+}
+
+/// <summary>
+/// <see cref="DeclareMode.Verify"/> found exchanges or queues missing or declared differently from what the bus would
+/// declare; <see cref="Differences"/> lists every one of them, and the message names each. Nothing was consumed or
+/// published. Not retried: the topology must be fixed (or the bus's declarations changed) first.
+/// </summary>
+public sealed class TopologyVerificationException : TopologyException
+{
+    internal TopologyVerificationException(string what, IReadOnlyList<TopologyDifference> differences)
+        : base(Describe(what, differences), differences.Count > 0 ? differences[0].ReplyCode : (ushort)0, null)
+    {
+        Differences = differences;
+    }
+
+    /// <summary>Every difference found, in the order checked.</summary>
+    public IReadOnlyList<TopologyDifference> Differences { get; }
+
+    private static string Describe(string what, IReadOnlyList<TopologyDifference> differences)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append("The broker's topology does not match what ").Append(what).Append(" needs (DeclareMode.Verify declares nothing); ")
+            .Append(differences.Count).Append(differences.Count == 1 ? " difference:" : " differences:");
+        foreach (TopologyDifference difference in differences)
+        {
+            text.Append(Environment.NewLine).Append("  - ").Append(difference);
+        }
+
+        return text.ToString();
+    }
 }

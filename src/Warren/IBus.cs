@@ -79,6 +79,9 @@ public interface IBus : IPublisher
     TService CreateClient<TService>(RpcClientOptions? options = null)
         where TService : class;
 
-    /// <summary>Declares every exchange, queue and binding the loaded Warren code knows.</summary>
+    /// <summary>
+    /// Declares every exchange, queue and binding the loaded Warren code knows; with <see cref="DeclareMode.Verify"/>
+    /// checks them instead (<see cref="TopologyVerificationException"/>), with <see cref="DeclareMode.None"/> does nothing.
+    /// </summary>
     Task DeclareTopologyAsync(CancellationToken cancellationToken = default);
 }

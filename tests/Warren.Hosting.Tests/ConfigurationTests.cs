@@ -28,6 +28,7 @@ public sealed class ConfigurationTests
             "Heartbeat": "00:00:10",
             "NetworkRecoveryInterval": "00:00:03",
             "ShutdownTimeout": "00:00:20",
+            "DeclareMode": "verify",
             "Retry": { "MaxRetries": 5, "InitialDelay": "00:00:00.100", "MaxDelay": "00:00:02" },
             "Consumers": {
               "OrderConsumer": {
@@ -63,6 +64,7 @@ public sealed class ConfigurationTests
         Assert.Equal(TimeSpan.FromSeconds(10), bus.Heartbeat);
         Assert.Equal(TimeSpan.FromSeconds(3), bus.NetworkRecoveryInterval);
         Assert.Equal(TimeSpan.FromSeconds(20), bus.ShutdownTimeout);
+        Assert.Equal(DeclareMode.Verify, bus.DeclareMode);
         Assert.Equal(5, bus.Retry.MaxRetries);
         Assert.Equal(TimeSpan.FromMilliseconds(100), bus.Retry.InitialDelay);
         Assert.Equal(TimeSpan.FromSeconds(2), bus.Retry.MaxDelay);
@@ -133,6 +135,8 @@ public sealed class ConfigurationTests
                 "PublishTimeout": "-00:00:05",
                 "Heartbeat": "soon",
                 "Retyr": { "MaxRetries": 2 },
+                "DeclareMode": "Never",
+                "DeclareMod": "None",
                 "Retry": { "MaxRetries": -1 },
                 "Consumers": {
                   "OrderConsumr": { "Prefetch": 4 },
@@ -152,6 +156,8 @@ public sealed class ConfigurationTests
         Assert.Contains("Warren:Heartbeat must be a duration such as 00:00:30; 'soon' is not", all, StringComparison.Ordinal);
         Assert.Contains("Warren:Retyr is not a Warren setting; did you mean 'Warren:Retry'?", all, StringComparison.Ordinal);
         Assert.Contains("Warren:Retry:MaxRetries is refused", all, StringComparison.Ordinal);
+        Assert.Contains("Warren:DeclareMode must be one of Declare, Verify, None; 'Never' is not", all, StringComparison.Ordinal);
+        Assert.Contains("Warren:DeclareMod is not a Warren setting; did you mean 'Warren:DeclareMode'?", all, StringComparison.Ordinal);
         Assert.Contains("Warren:Consumers:OrderConsumr configures no consumer of this host", all, StringComparison.Ordinal);
         Assert.Contains("Warren:Consumers:OrderConsumer:QueueType must be one of Classic, Quorum; 'Lazy' is not", all, StringComparison.Ordinal);
         Assert.Contains("Warren:Consumers:OrderConsumer:Prefech is not a Warren setting; did you mean 'Warren:Consumers:OrderConsumer:Prefetch'?", all, StringComparison.Ordinal);

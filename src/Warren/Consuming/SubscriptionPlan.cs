@@ -48,6 +48,10 @@ internal sealed class SubscriptionPlan
     /// <summary>The error queue of <see cref="SubscribeOptions.ErrorQueue"/>, or null for the default.</summary>
     public string? ErrorQueue { get; private init; }
 
+    /// <summary>The subscription, for messages: <c>the subscription of OrderPlaced to queue 'billing'</c>.</summary>
+    public string Describe(MessageDescriptor message) =>
+        $"the subscription of {message.MessageType} to {(message.Kind == ExchangeKind.Queue ? $"queue '{message.Name}'" : Queue is null ? $"a server-named queue bound to '{message.Exchange}'" : $"queue '{Queue}'")}";
+
     /// <summary>
     /// Where the messages this subscription fails to handle go: the configured error queue, else <c>&lt;queue&gt;.error</c>,
     /// or <c>&lt;exchange&gt;.error</c> for a server-named queue, whose name is different in every subscription.

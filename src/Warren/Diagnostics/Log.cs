@@ -77,4 +77,7 @@ internal static partial class Log
 
     [LoggerMessage(51, LogLevel.Information, "Stopped the host's consumers and RPC servers ({Count} in all)")]
     public static partial void HostedStopped(ILogger logger, int count);
+
+    [LoggerMessage(60, LogLevel.Information, "DeclareMode.Verify: {Entity} exists; its type, durability and arguments were not verified, since the user has no configure permission on it ({Reason})")]
+    public static partial void TopologyNotFullyVerified(ILogger logger, string entity, string reason);
 }

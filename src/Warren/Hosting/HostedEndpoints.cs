@@ -83,6 +83,9 @@ internal abstract class HostedEndpoint
     /// <summary>Starts it on the connected bus, with handlers resolved from DI scopes.</summary>
     public abstract Task<Subscription> StartAsync(Bus bus, IServiceProvider services, CancellationToken cancellationToken);
 
+    /// <summary>The exchanges and queues it uses, which <see cref="DeclareMode.Verify"/> checks for all endpoints before starting any.</summary>
+    public abstract IEnumerable<TopologyExpectation> Expectations(Bus bus, IServiceProvider services);
+
     /// <summary>For a consumer: what its subscription options ask that its message cannot do, or null.</summary>
     public virtual string? CheckSubscription(SubscribeOptions options) => null;
 }
@@ -96,6 +99,12 @@ internal sealed class HostedConsumer<TConsumer>(ConsumerDescriptor<TConsumer> de
     {
         SubscribeOptions options = services.GetRequiredService<IOptionsMonitor<SubscribeOptions>>().Get(Name);
         return descriptor.SubscribeScopedAsync(bus, services.GetRequiredService<IServiceScopeFactory>(), options, cancellationToken);
+    }
+
+    public override IEnumerable<TopologyExpectation> Expectations(Bus bus, IServiceProvider services)
+    {
+        SubscriptionPlan plan = descriptor.Plan(services.GetRequiredService<IOptionsMonitor<SubscribeOptions>>().Get(Name), bus.Options.Prefetch);
+        return TopologyExpectation.ForSubscription(descriptor.Message, plan, plan.ErrorQueueFor(descriptor.Message));
     }
 
     public override string? CheckSubscription(SubscribeOptions options)
@@ -125,6 +134,12 @@ internal sealed class HostedRpcServer<TService, TImplementation>()
         ServeOptions options = services.GetRequiredService<IOptionsMonitor<ServeOptions>>().Get(Name);
         var target = new ScopedRpcTarget<TService, TImplementation>(services.GetRequiredService<IServiceScopeFactory>());
         return bus.ServeCoreAsync(target, options, cancellationToken);
+    }
+
+    public override IEnumerable<TopologyExpectation> Expectations(Bus bus, IServiceProvider services)
+    {
+        RpcServiceDescriptor<TService> service = WarrenRegistry.RpcService<TService>();
+        return TopologyExpectation.QueueWithDeadLetters(service.Queue, service.QueueSettings);
     }
 
     public override string ToString() => $"RPC server {typeof(TImplementation).Name} of {typeof(TService).Name}";

@@ -26,6 +26,14 @@ internal sealed class WarrenHostedService(HostedBus bus, WarrenSetup setup, ISer
         try
         {
             Bus connected = await bus.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (connected.Options.DeclareMode == DeclareMode.Verify && setup.Endpoints.Count > 0)
+            {
+                // Every endpoint's exchanges and queues at once, before any starts: one error lists every difference.
+                await connected.VerifyAsync(
+                    "the host's consumers and RPC servers", setup.Endpoints.SelectMany(endpoint => endpoint.Expectations(connected, services)), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
             foreach (HostedEndpoint endpoint in setup.Endpoints)
             {
                 Subscription subscription = await endpoint.StartAsync(connected, services, cancellationToken).ConfigureAwait(false);

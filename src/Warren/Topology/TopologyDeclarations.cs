@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Warren.Runtime;
@@ -12,20 +13,30 @@ namespace Warren.Internal;
 /// The one owner of what the bus has declared on its connection, and of the channel it declares on: each message type's
 /// exchange or queue and each plain named queue (an RPC service queue) is declared once, on first use, and the
 /// declaration is shared by every publish, subscription, client and server that needs it. A failed declaration is
-/// forgotten, so the next use tries again; so is one its user found deleted since.
+/// forgotten, so the next use tries again; so is one its user found deleted since. With <see cref="DeclareMode.Verify"/>
+/// each of those first uses checks instead of declaring (<see cref="TopologyVerifier"/>), and with <see cref="DeclareMode.None"/>
+/// it does nothing. Only the client's own temporary queues (server-named subscription queues) are declared in every mode.
 /// </summary>
 internal sealed class TopologyDeclarations : IAsyncDisposable
 {
     private readonly ChannelSlot _channel;
+    private readonly IConnection _connection;
+    private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly Dictionary<string, Task> _queues = new(StringComparer.Ordinal);
     // Indexed by MessageDescriptor.Id, so a publish finds its declaration without a lookup.
     private Task?[] _messages = [];
 
-    public TopologyDeclarations(IConnection connection)
+    public TopologyDeclarations(IConnection connection, DeclareMode mode, ILogger logger)
     {
+        _connection = connection;
+        _logger = logger;
+        Mode = mode;
         _channel = new ChannelSlot(connection, new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false));
     }
+
+    /// <summary>Whether the bus declares, verifies or assumes its topology.</summary>
+    public DeclareMode Mode { get; }
 
     /// <summary>The declaration channel; opening it first thing tells whether the vhost and permissions let the bus in.</summary>
     public ValueTask<IChannel> GetChannelAsync(CancellationToken cancellationToken) => _channel.GetAsync(cancellationToken);
@@ -33,6 +44,11 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
     /// <summary>The declaration of a message type's exchange or queue on this connection, started on first use.</summary>
     public Task EnsureDeclaredAsync(MessageDescriptor descriptor)
     {
+        if (Mode == DeclareMode.None)
+        {
+            return Task.CompletedTask;
+        }
+
         Task?[] declarations = _messages;
         int id = descriptor.Id;
         if ((uint)id < (uint)declarations.Length && declarations[id] is { } existing && !existing.IsFaulted && !existing.IsCanceled)
@@ -73,6 +89,11 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
     /// <summary>Declares a plain named queue (an RPC service queue) once per connection; both clients and servers call it.</summary>
     public Task EnsureQueueDeclaredAsync(string queue, QueueSettings settings)
     {
+        if (Mode == DeclareMode.None)
+        {
+            return Task.CompletedTask;
+        }
+
         lock (_gate)
         {
             if (_queues.TryGetValue(queue, out Task? existing) && !existing.IsFaulted && !existing.IsCanceled)
@@ -96,10 +117,37 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
     }
 
     /// <summary>
-    /// Declares a subscription's queue and bindings on <paramref name="channel"/> (the subscription's own, so that an
-    /// exclusive queue belongs to it) and returns the queue's name; a queue message's queue is the message's own.
+    /// Declares a subscription's queue, bindings and error queue on <paramref name="channel"/> (the subscription's own, so
+    /// that an exclusive queue belongs to it) and returns the queue's name; a queue message's queue is the message's own.
+    /// A server-named queue is the subscription's own and is declared and bound in every mode; with
+    /// <see cref="DeclareMode.Verify"/> (which checked the rest before the subscription started) and
+    /// <see cref="DeclareMode.None"/> a named queue is only named.
     /// </summary>
-    public static async Task<string> DeclareQueueAndBindingsAsync(IChannel channel, MessageDescriptor message, SubscriptionPlan plan, CancellationToken cancellationToken)
+    public async Task<string> DeclareSubscriptionQueueAsync(
+        IChannel channel, MessageDescriptor message, SubscriptionPlan plan, string errorQueue, CancellationToken cancellationToken)
+    {
+        if (Mode != DeclareMode.Declare && (plan.Queue is not null || message.Kind == ExchangeKind.Queue))
+        {
+            return plan.Queue is null || message.Kind == ExchangeKind.Queue ? message.Name : plan.Queue;
+        }
+
+        string queue = await DeclareQueueAndBindingsAsync(channel, message, plan, cancellationToken).ConfigureAwait(false);
+        if (!plan.Exclusive)
+        {
+            // A named queue's error queue exists from the start, for operators to watch. A server-named queue is
+            // temporary: its error queue (per exchange, durable) is declared by the first failure, so that
+            // subscriptions that never fail leave nothing behind.
+            await ErrorQueues.DeclareAsync(channel, errorQueue, cancellationToken).ConfigureAwait(false);
+        }
+
+        return queue;
+    }
+
+    /// <summary>
+    /// Declares a subscription's queue and bindings on <paramref name="channel"/> and returns the queue's name; a queue
+    /// message's queue is the message's own.
+    /// </summary>
+    private static async Task<string> DeclareQueueAndBindingsAsync(IChannel channel, MessageDescriptor message, SubscriptionPlan plan, CancellationToken cancellationToken)
     {
         if (message.Kind == ExchangeKind.Queue)
         {
@@ -128,19 +176,47 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// With <see cref="DeclareMode.Verify"/>, checks everything <paramref name="expected"/> lists and throws one
+    /// <see cref="TopologyVerificationException"/> listing every difference; otherwise does nothing.
+    /// </summary>
+    public Task VerifyAsync(string what, IEnumerable<TopologyExpectation> expected, CancellationToken cancellationToken) =>
+        Mode == DeclareMode.Verify ? TopologyVerifier.VerifyAsync(_connection, what, expected, _logger, cancellationToken) : Task.CompletedTask;
+
     /// <summary>Declares an error queue on the declaration channel, for when it went missing after the subscription started.</summary>
+    /// <exception cref="TopologyException">The mode is not <see cref="DeclareMode.Declare"/>: the error queue is the operator's to make.</exception>
     public async Task DeclareErrorQueueAsync(string errorQueue, CancellationToken cancellationToken)
     {
+        if (Mode != DeclareMode.Declare)
+        {
+            throw new TopologyException(
+                $"The error queue '{errorQueue}' does not exist, and DeclareMode.{Mode} does not declare it: declare it as a durable classic queue.",
+                Constants.NotFound, null);
+        }
+
         IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
         await ErrorQueues.DeclareAsync(channel, errorQueue, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Declares everything the loaded Warren code knows: every message type's exchange or queue, every consumer's named
-    /// queue with its bindings, and every RPC service queue. Server-named queues are made when their subscriptions start.
+    /// queue with its bindings and error queue, and every RPC service queue. Server-named queues are made when their
+    /// subscriptions start. With <see cref="DeclareMode.Verify"/> checks all of that (but bindings) instead, reporting every
+    /// difference in one <see cref="TopologyVerificationException"/>; with <see cref="DeclareMode.None"/> does nothing.
     /// </summary>
     public async Task DeclareAllAsync(CancellationToken cancellationToken)
     {
+        if (Mode == DeclareMode.None)
+        {
+            return;
+        }
+
+        if (Mode == DeclareMode.Verify)
+        {
+            await VerifyAsync("the loaded Warren code", Everything(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         foreach (MessageDescriptor message in WarrenRegistry.Messages)
         {
             await EnsureDeclaredAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -148,14 +224,14 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
 
         foreach (ConsumerDescriptor consumer in WarrenRegistry.Consumers)
         {
-            if (consumer.Queue is null || consumer.Message.Kind == ExchangeKind.Queue)
+            if (consumer.Queue is null && consumer.Message.Kind != ExchangeKind.Queue)
             {
                 continue;
             }
 
             SubscriptionPlan plan = SubscriptionPlan.Create(consumer.Message, consumer, options: null, defaultPrefetch: 1);
             IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
-            await DeclareQueueAndBindingsAsync(channel, consumer.Message, plan, cancellationToken).ConfigureAwait(false);
+            await DeclareSubscriptionQueueAsync(channel, consumer.Message, plan, plan.ErrorQueueFor(consumer.Message), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (RpcServiceDescriptor service in WarrenRegistry.RpcServices)
@@ -164,8 +240,49 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
         }
     }
 
+    /// <summary>What <see cref="DeclareAllAsync"/> declares in <see cref="DeclareMode.Declare"/>, as expectations.</summary>
+    private static IEnumerable<TopologyExpectation> Everything()
+    {
+        foreach (MessageDescriptor message in WarrenRegistry.Messages)
+        {
+            foreach (TopologyExpectation expectation in TopologyExpectation.For(message))
+            {
+                yield return expectation;
+            }
+        }
+
+        foreach (ConsumerDescriptor consumer in WarrenRegistry.Consumers)
+        {
+            if (consumer.Queue is null && consumer.Message.Kind != ExchangeKind.Queue)
+            {
+                continue;
+            }
+
+            SubscriptionPlan plan = SubscriptionPlan.Create(consumer.Message, consumer, options: null, defaultPrefetch: 1);
+            foreach (TopologyExpectation expectation in TopologyExpectation.ForSubscription(consumer.Message, plan, plan.ErrorQueueFor(consumer.Message)))
+            {
+                yield return expectation;
+            }
+        }
+
+        foreach (RpcServiceDescriptor service in WarrenRegistry.RpcServices)
+        {
+            foreach (TopologyExpectation expectation in TopologyExpectation.QueueWithDeadLetters(service.Queue, service.QueueSettings))
+            {
+                yield return expectation;
+            }
+        }
+    }
+
     private async Task DeclareAsync(MessageDescriptor descriptor)
     {
+        if (Mode == DeclareMode.Verify)
+        {
+            await TopologyVerifier.VerifyAsync(_connection, $"message {descriptor.MessageType}", TopologyExpectation.For(descriptor), _logger, CancellationToken.None)
+                .ConfigureAwait(false);
+            return;
+        }
+
         if (descriptor.Kind == ExchangeKind.Queue)
         {
             await DeclareQueueAsync(descriptor.Name, descriptor.QueueSettings).ConfigureAwait(false);
@@ -186,6 +303,13 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
 
     private async Task DeclareQueueAsync(string queue, QueueSettings settings)
     {
+        if (Mode == DeclareMode.Verify)
+        {
+            await TopologyVerifier.VerifyAsync(_connection, $"queue '{queue}'", TopologyExpectation.QueueWithDeadLetters(queue, settings), _logger, CancellationToken.None)
+                .ConfigureAwait(false);
+            return;
+        }
+
         IChannel channel = await _channel.GetAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {

@@ -28,6 +28,7 @@ internal static class OptionsBinding
         read.TimeSpan(nameof(BusOptions.ShutdownTimeout), value => options.ShutdownTimeout = value);
         read.UShort(nameof(BusOptions.Prefetch), value => options.Prefetch = value);
         read.Section(nameof(BusOptions.Retry), retry => Bind(retry, options.Retry ??= new RetryPolicy()));
+        read.Enum<DeclareMode>(nameof(BusOptions.DeclareMode), value => options.DeclareMode = value);
         read.Skip(Consumers);
         read.Skip(RpcServers);
         read.Skip(RpcClients);
