@@ -4,7 +4,8 @@ namespace Warren;
 /// The names Warren's traces and metrics are published under. With OpenTelemetry, <c>AddWarrenInstrumentation()</c> on the
 /// tracer and meter provider builders subscribes to both; any other <see cref="System.Diagnostics.ActivityListener"/> or
 /// <see cref="System.Diagnostics.Metrics.MeterListener"/> can listen by these names. When nothing listens, Warren creates
-/// no spans, reads no clocks for metrics and writes no trace headers of its own.
+/// no spans and reads no clocks for metrics; a publish then carries only the context of the app's current activity (an
+/// HTTP request's, say), if there is one, so that a traced consumer elsewhere still joins that trace.
 /// </summary>
 public static class WarrenInstrumentation
 {
