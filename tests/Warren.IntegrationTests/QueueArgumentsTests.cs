@@ -167,7 +167,7 @@ public sealed class QueueArgumentsTests
 
             await second.Inbox.WaitForAsync(3);
             Assert.Equal([6, 7, 8], second.Inbox.Messages.Select(m => m.Id).Order());
-            Assert.Equal("true", ListQueue(queue).Arguments["x-single-active-consumer"]);
+            Assert.Equal("True", ListQueue(queue).Arguments["x-single-active-consumer"]);
         }
         finally
         {
@@ -234,7 +234,7 @@ public sealed class QueueArgumentsTests
                 Assert.Equal("reject-publish-dlx", arguments["x-overflow"]);
                 Assert.Equal(queue + ".dead", arguments["x-dead-letter-routing-key"]);
                 Assert.Equal("4", arguments["x-max-priority"]);
-                Assert.Equal("true", arguments["x-single-active-consumer"]);
+                Assert.Equal("True", arguments["x-single-active-consumer"]);
 
                 options.MessageTtl = TimeSpan.FromMinutes(2);
                 TopologyException conflict = await Assert.ThrowsAsync<TopologyException>(
