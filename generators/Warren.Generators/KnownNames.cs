@@ -9,6 +9,7 @@ internal static class KnownNames
     public const string TopicAttribute = "Warren.TopicAttribute";
     public const string HeadersAttribute = "Warren.HeadersAttribute";
     public const string DurableAttribute = "Warren.DurableAttribute";
+    public const string QueueArgumentsAttribute = "Warren.QueueArgumentsAttribute";
     public const string HeaderAttribute = "Warren.HeaderAttribute";
     public const string ConsumerAttribute = "Warren.ConsumerAttribute";
     public const string BindAttribute = "Warren.BindAttribute";

@@ -43,7 +43,7 @@ public sealed partial class WarrenGenerator
                     public static readonly {{spec.DescriptorName}} Instance = new();
 
                     private {{spec.DescriptorName}}()
-                        : base({{Literal(spec.ServiceType)}}, {{Literal(spec.Queue)}}, durable: {{Bool(spec.Durable)}}, new string[] { {{methodNames}} }{{QueueTypeArguments(spec.QueueType, spec.DeliveryLimit)}})
+                        : base({{Literal(spec.ServiceType)}}, {{Literal(spec.Queue)}}, durable: {{Bool(spec.Durable)}}, new string[] { {{methodNames}} }{{QueueTypeArguments(spec.QueueType, spec.DeliveryLimit, spec.Arguments)}})
                     {
                     }
 

@@ -36,7 +36,7 @@ public sealed partial class WarrenGenerator
                     public static readonly {{message.DescriptorName}} Instance = new();
 
                     private {{message.DescriptorName}}()
-                        : base({{Literal(message.MessageType)}}, global::Warren.ExchangeKind.{{message.Kind}}, {{Literal(message.Name)}}, durable: {{Bool(message.Durable)}}{{(message.Mandatory ? ", mandatory: true" : "")}}{{QueueTypeArguments(message.QueueType, message.DeliveryLimit)}})
+                        : base({{Literal(message.MessageType)}}, global::Warren.ExchangeKind.{{message.Kind}}, {{Literal(message.Name)}}, durable: {{Bool(message.Durable)}}{{(message.Mandatory ? ", mandatory: true" : "")}}{{QueueTypeArguments(message.QueueType, message.DeliveryLimit, message.Arguments)}})
                     {
                     }
                 """);
@@ -99,7 +99,7 @@ public sealed partial class WarrenGenerator
                         durable: {{Bool(spec.Durable)}},
                         prefetch: {{spec.Prefetch}},
                         bindingKeys: {{bindingKeys}},
-                        headerBindings: {{headerBindings}}{{QueueTypeArguments(spec.QueueType, spec.DeliveryLimit, separator: "\n        ")}});
+                        headerBindings: {{headerBindings}}{{QueueTypeArguments(spec.QueueType, spec.DeliveryLimit, spec.Arguments, separator: "\n        ")}});
                 }
                 """);
             writer.CloseBlock();
@@ -108,11 +108,24 @@ public sealed partial class WarrenGenerator
 
         /// <summary>
         /// The descriptor constructor's trailing queue-type arguments, each after a comma and <paramref name="separator"/>:
-        /// nothing for a classic queue, the constructor's default.
+        /// nothing for a classic queue without <c>[QueueArguments]</c>, the constructor's defaults.
         /// </summary>
-        private static string QueueTypeArguments(QueueTypeSpec queueType, int deliveryLimit, string separator = " ") => queueType == QueueTypeSpec.Quorum
-            ? $",{separator}queueType: global::Warren.QueueType.Quorum,{separator}deliveryLimit: {deliveryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
-            : string.Empty;
+        private static string QueueTypeArguments(QueueTypeSpec queueType, int deliveryLimit, QueueArgumentsSpec? arguments, string separator = " ")
+        {
+            string text = queueType switch
+            {
+                QueueTypeSpec.Quorum => $",{separator}queueType: global::Warren.QueueType.Quorum,{separator}deliveryLimit: {deliveryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                QueueTypeSpec.Stream => $",{separator}queueType: global::Warren.QueueType.Stream",
+                _ => string.Empty,
+            };
+            if (arguments is null)
+            {
+                return text;
+            }
+
+            string values = string.Join(", ", arguments.Entries().Select(e => $"{e.Property} = {e.Code}"));
+            return text + $",{separator}arguments: new global::Warren.Runtime.QueueArgumentValues {{ {values} }}";
+        }
 
         public static string EmitRegistration(RegistrationSpec spec)
         {

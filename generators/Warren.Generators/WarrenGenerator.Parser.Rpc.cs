@@ -74,6 +74,7 @@ public sealed partial class WarrenGenerator
                 Durable: durable is not null,
                 QueueType: QueueTypeOf(durable),
                 DeliveryLimit: DeliveryLimitOf(durable),
+                Arguments: QueueArgumentsOf(FindAttribute(type, KnownNames.QueueArgumentsAttribute), singleActive: false),
                 Methods: methods.ToEquatableArray());
         }
 

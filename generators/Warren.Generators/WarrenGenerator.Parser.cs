@@ -79,6 +79,7 @@ public sealed partial class WarrenGenerator
                 Durable: durable is not null,
                 QueueType: typedQueue ? QueueTypeOf(durable) : QueueTypeSpec.Classic,
                 DeliveryLimit: typedQueue ? DeliveryLimitOf(durable) : 0,
+                Arguments: typedQueue ? QueueArgumentsOf(FindAttribute(type, KnownNames.QueueArgumentsAttribute), singleActive: false) : null,
                 Mandatory: attribute.NamedArguments.Any(a => a.Key == "Mandatory" && a.Value.Value is true),
                 HasRoutingKeyTemplate: template is not null,
                 RoutingKey: routingKey,
@@ -135,6 +136,7 @@ public sealed partial class WarrenGenerator
                 Durable: durable is not null,
                 QueueType: QueueTypeOf(durable),
                 DeliveryLimit: DeliveryLimitOf(durable),
+                Arguments: QueueArgumentsOf(FindAttribute(type, KnownNames.QueueArgumentsAttribute), IsSingleActive(consumer)),
                 Prefetch: prefetch,
                 BindingKeys: bindingKeys.ToEquatableArray(),
                 HeaderBindings: headerBindings.ToEquatableArray());

@@ -64,6 +64,12 @@ public sealed partial class Bus
     internal async Task<Subscription> SubscribeCoreAsync<TMessage>(
         MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, SubscriptionPlan plan, CancellationToken cancellationToken)
     {
+        if (plan.QueueSettings.Type == QueueType.Stream)
+        {
+            // Consuming a stream needs offsets (x-stream-offset) and has no nack or error queue: not built yet.
+            throw new NotSupportedException($"Queue '{plan.Queue}' is a stream queue: Warren declares stream queues and publishes to them, but does not consume them yet.");
+        }
+
         string errorQueue = plan.ErrorQueueFor(message);
         RetryPolicy retry = plan.Retry ?? Options.Retry ?? new RetryPolicy();
         if (_topology.Mode == DeclareMode.Verify)

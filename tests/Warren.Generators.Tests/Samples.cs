@@ -90,7 +90,7 @@ internal static class Samples
                     }
                 }
 
-                [Consumer(Queue = "billing", Prefetch = 10), Durable, Bind("order.#")]
+                [Consumer(Queue = "billing", Prefetch = 10, SingleActive = true), Durable, QueueArguments(MessageTtl = "00:05:00", MaxPriority = 5), Bind("order.#")]
                 internal sealed class OrderConsumer : IConsumer<OrderPlaced>
                 {
                     public ValueTask HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) => default;
@@ -103,7 +103,7 @@ internal static class Samples
                 }
             }
 
-            [Queue("receipts")] public sealed record Receipt(string Number);
+            [Queue("receipts"), QueueArguments(MaxLength = 1000, Overflow = QueueOverflow.RejectPublish)] public sealed record Receipt(string Number);
 
             [JsonSerializable(typeof(Receipt))]
             [JsonSerializable(typeof(Orders.Billing.OrderPlaced))]

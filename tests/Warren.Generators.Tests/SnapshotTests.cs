@@ -43,6 +43,34 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Queue_message_with_queue_arguments()
+    {
+        Verify("Ns.Job.Message.g.cs", """
+            [Queue("jobs"), Durable, QueueArguments(MessageTtl = "00:05:00", Expires = "1.00:00:00", MaxLength = 100, MaxLengthBytes = 1048576,
+                Overflow = QueueOverflow.RejectPublishDlx, DeadLetterExchange = "", DeadLetterRoutingKey = "jobs.dead", MaxPriority = 10, SingleActiveConsumer = true)]
+            public sealed record Job(string Id);
+            """);
+    }
+
+    [Fact]
+    public void Stream_queue_message_with_retention()
+    {
+        Verify("Ns.Tick.Message.g.cs", """
+            [Queue("ticks"), Durable(QueueType.Stream), QueueArguments(MaxAge = "01:00:00", MaxLengthBytes = 1000000000, MaxSegmentSizeBytes = 10000000)]
+            public sealed record Tick(decimal Price);
+            """);
+    }
+
+    [Fact]
+    public void Rpc_service_with_queue_arguments()
+    {
+        Verify("Ns.IPricing.Rpc.g.cs", """
+            [RpcService("pricing"), Durable(QueueType.Quorum), QueueArguments(MessageTtl = "00:00:30", DeadLetterExchange = "pricing.dlx")]
+            public interface IPricing { [RpcMethod] Task<decimal> QuoteAsync(string sku); }
+            """);
+    }
+
+    [Fact]
     public void Fanout_message()
     {
         Verify("Ns.LogLine.Message.g.cs", """
@@ -123,6 +151,20 @@ public sealed class SnapshotTests
             public sealed class KernelWatch : IConsumer<KernelLog>
             {
                 public ValueTask HandleAsync(KernelLog message, MessageContext context, CancellationToken cancellationToken) => default;
+            }
+            """);
+    }
+
+    [Fact]
+    public void Consumer_with_single_active_and_queue_arguments()
+    {
+        Verify("Ns.Ledger.Consumer.g.cs", """
+            [Fanout("payments"), Durable] public sealed record Payment(string Id);
+
+            [Consumer(Queue = "ledger", SingleActive = true), Durable, QueueArguments(MaxLength = 50, Overflow = QueueOverflow.DropHead)]
+            public sealed class Ledger : IConsumer<Payment>
+            {
+                public ValueTask HandleAsync(Payment message, MessageContext context, CancellationToken cancellationToken) => default;
             }
             """);
     }

@@ -40,6 +40,15 @@ public sealed class ConfigurationTests
                 "ConcurrentHandlers": 2,
                 "Bindings": [ "eu", "fr" ],
                 "ErrorQueue": "orders.failed",
+                "MessageTtl": "00:05:00",
+                "Expires": "1.00:00:00",
+                "MaxLength": 1000,
+                "MaxLengthBytes": 1048576,
+                "Overflow": "RejectPublish",
+                "DeadLetterExchange": "",
+                "DeadLetterRoutingKey": "orders.expired",
+                "MaxPriority": 0,
+                "SingleActiveConsumer": true,
                 "Retry": { "MaxRetries": 1 }
               }
             },
@@ -80,6 +89,15 @@ public sealed class ConfigurationTests
         Assert.Equal((ushort)2, consumer.ConcurrentHandlers);
         Assert.Equal(["eu", "fr"], consumer.Bindings);
         Assert.Equal("orders.failed", consumer.ErrorQueue);
+        Assert.Equal(TimeSpan.FromMinutes(5), consumer.MessageTtl);
+        Assert.Equal(TimeSpan.FromDays(1), consumer.Expires);
+        Assert.Equal(1000L, consumer.MaxLength);
+        Assert.Equal(1048576L, consumer.MaxLengthBytes);
+        Assert.Equal(QueueOverflow.RejectPublish, consumer.Overflow);
+        Assert.Equal("", consumer.DeadLetterExchange);
+        Assert.Equal("orders.expired", consumer.DeadLetterRoutingKey);
+        Assert.Equal((byte)0, consumer.MaxPriority);
+        Assert.True(consumer.SingleActiveConsumer);
         Assert.Equal(1, consumer.Retry!.MaxRetries);
 
         ServeOptions server = host.Services.GetRequiredService<IOptionsMonitor<ServeOptions>>().Get(nameof(IPricing));
@@ -140,7 +158,7 @@ public sealed class ConfigurationTests
                 "Retry": { "MaxRetries": -1 },
                 "Consumers": {
                   "OrderConsumr": { "Prefetch": 4 },
-                  "OrderConsumer": { "Prefetch": 0, "QueueType": "Lazy", "Bindings": [ "eu" ], "Prefech": 3 }
+                  "OrderConsumer": { "Prefetch": 0, "QueueType": "Lazy", "Bindings": [ "eu" ], "Prefech": 3, "MaxPriorty": 5, "Overflow": "Full", "MaxPriority": 300 }
                 },
                 "RpcClients": { "IPricing": { "Timeout": "00:00:00" } }
               }
@@ -159,7 +177,10 @@ public sealed class ConfigurationTests
         Assert.Contains("Warren:DeclareMode must be one of Declare, Verify, None; 'Never' is not", all, StringComparison.Ordinal);
         Assert.Contains("Warren:DeclareMod is not a Warren setting; did you mean 'Warren:DeclareMode'?", all, StringComparison.Ordinal);
         Assert.Contains("Warren:Consumers:OrderConsumr configures no consumer of this host", all, StringComparison.Ordinal);
-        Assert.Contains("Warren:Consumers:OrderConsumer:QueueType must be one of Classic, Quorum; 'Lazy' is not", all, StringComparison.Ordinal);
+        Assert.Contains("Warren:Consumers:OrderConsumer:QueueType must be one of Classic, Quorum, Stream; 'Lazy' is not", all, StringComparison.Ordinal);
+        Assert.Contains("Warren:Consumers:OrderConsumer:MaxPriorty is not a Warren setting; did you mean 'Warren:Consumers:OrderConsumer:MaxPriority'?", all, StringComparison.Ordinal);
+        Assert.Contains("Warren:Consumers:OrderConsumer:Overflow must be one of Default, DropHead, RejectPublish, RejectPublishDlx; 'Full' is not", all, StringComparison.Ordinal);
+        Assert.Contains("Warren:Consumers:OrderConsumer:MaxPriority must be a whole number from 0 to 255; '300' is not", all, StringComparison.Ordinal);
         Assert.Contains("Warren:Consumers:OrderConsumer:Prefech is not a Warren setting; did you mean 'Warren:Consumers:OrderConsumer:Prefetch'?", all, StringComparison.Ordinal);
         Assert.Contains("Warren:Consumers:OrderConsumer: SubscribeOptions.Prefetch must be at least 1", all, StringComparison.Ordinal);
         Assert.Contains("Warren:RpcClients:IPricing:Timeout must be positive", all, StringComparison.Ordinal);

@@ -89,6 +89,18 @@ internal static class DiagnosticDescriptors
         "Invalid RPC server class",
         "RPC server '{0}' {1}");
 
+    /// <summary>A queue argument the broker refuses: an invalid duration or size, or one the queue's type does not take.</summary>
+    public static readonly DiagnosticDescriptor InvalidQueueArguments = Create(
+        "WARREN014", DiagnosticSeverity.Error,
+        "Invalid queue argument",
+        "{0}");
+
+    /// <summary>[QueueArguments] or [Consumer(SingleActive = true)] where Warren declares no queue with them.</summary>
+    public static readonly DiagnosticDescriptor QueueArgumentsIneffective = Create(
+        "WARREN015", DiagnosticSeverity.Warning,
+        "Queue arguments have no effect here",
+        "{0}");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat) =>
         new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

@@ -39,6 +39,7 @@ internal sealed class WarrenSymbols
         TopicAttribute = compilation.GetTypeByMetadataName(KnownNames.TopicAttribute);
         HeadersAttribute = compilation.GetTypeByMetadataName(KnownNames.HeadersAttribute);
         DurableAttribute = compilation.GetTypeByMetadataName(KnownNames.DurableAttribute);
+        QueueArgumentsAttribute = compilation.GetTypeByMetadataName(KnownNames.QueueArgumentsAttribute);
         ConsumerAttribute = compilation.GetTypeByMetadataName(KnownNames.ConsumerAttribute);
         ConsumerInterface = compilation.GetTypeByMetadataName(KnownNames.ConsumerInterface);
         BindAttribute = compilation.GetTypeByMetadataName(KnownNames.BindAttribute);
@@ -69,6 +70,8 @@ internal sealed class WarrenSymbols
     public INamedTypeSymbol? HeadersAttribute { get; }
 
     public INamedTypeSymbol? DurableAttribute { get; }
+
+    public INamedTypeSymbol? QueueArgumentsAttribute { get; }
 
     public INamedTypeSymbol? ConsumerAttribute { get; }
 

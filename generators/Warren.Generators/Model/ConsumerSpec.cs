@@ -11,6 +11,7 @@ internal sealed record HeaderBindingSpec(int Match, EquatableArray<string> Names
 /// <param name="RegistrationName">The generated registration class's name, unique in the compilation.</param>
 /// <param name="QueueType">The type of the consumer's named queue.</param>
 /// <param name="DeliveryLimit">For a quorum queue, its delivery limit; otherwise 0.</param>
+/// <param name="Arguments">The queue's <c>[QueueArguments]</c>; null when it sets none.</param>
 internal sealed record ConsumerSpec(
     string TypeName,
     string DisplayName,
@@ -21,6 +22,7 @@ internal sealed record ConsumerSpec(
     bool Durable,
     QueueTypeSpec QueueType,
     int DeliveryLimit,
+    QueueArgumentsSpec? Arguments,
     int Prefetch,
     EquatableArray<string> BindingKeys,
     EquatableArray<HeaderBindingSpec> HeaderBindings);

@@ -20,6 +20,91 @@ internal enum QueueTypeSpec
 {
     Classic = 0,
     Quorum = 1,
+    Stream = 2,
+}
+
+/// <summary>
+/// A queue's <c>[QueueArguments]</c> (and a consumer's <c>SingleActive</c>) in the broker's units: null for unset.
+/// Mirrors <c>Warren.Runtime.QueueArgumentValues</c>; invalid values (the analyzer's WARREN014) are left unset.
+/// </summary>
+internal sealed record QueueArgumentsSpec(
+    long? MessageTtlMilliseconds,
+    long? ExpiresMilliseconds,
+    long? MaxLength,
+    long? MaxLengthBytes,
+    int Overflow,
+    string? DeadLetterExchange,
+    string? DeadLetterRoutingKey,
+    int MaxPriority,
+    bool SingleActiveConsumer,
+    long? MaxAgeSeconds,
+    long? MaxSegmentSizeBytes)
+{
+    /// <summary>The broker's names of <c>Warren.QueueOverflow</c>'s values, by value.</summary>
+    public static readonly string[] OverflowNames = { "default", "drop-head", "reject-publish", "reject-publish-dlx" };
+
+    /// <summary>The <c>Warren.QueueOverflow</c> member names, by value.</summary>
+    public static readonly string[] OverflowMembers = { "Default", "DropHead", "RejectPublish", "RejectPublishDlx" };
+
+    /// <summary>Each argument that is set: its broker name, its value as the broker shows it, and the runtime property with a C# value.</summary>
+    public System.Collections.Generic.IEnumerable<(string Argument, string Display, string Property, string Code)> Entries()
+    {
+        string L(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (MessageTtlMilliseconds is { } ttl)
+        {
+            yield return ("x-message-ttl", L(ttl), "MessageTtlMilliseconds", L(ttl) + "L");
+        }
+
+        if (ExpiresMilliseconds is { } expires)
+        {
+            yield return ("x-expires", L(expires), "ExpiresMilliseconds", L(expires) + "L");
+        }
+
+        if (MaxLength is { } maxLength)
+        {
+            yield return ("x-max-length", L(maxLength), "MaxLength", L(maxLength) + "L");
+        }
+
+        if (MaxLengthBytes is { } maxBytes)
+        {
+            yield return ("x-max-length-bytes", L(maxBytes), "MaxLengthBytes", L(maxBytes) + "L");
+        }
+
+        if (Overflow is > 0 and < 4)
+        {
+            yield return ("x-overflow", OverflowNames[Overflow], "Overflow", "global::Warren.QueueOverflow." + OverflowMembers[Overflow]);
+        }
+
+        if (DeadLetterExchange is { } exchange)
+        {
+            yield return ("x-dead-letter-exchange", "'" + exchange + "'", "DeadLetterExchange", Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(exchange, quote: true));
+        }
+
+        if (DeadLetterRoutingKey is { } key)
+        {
+            yield return ("x-dead-letter-routing-key", "'" + key + "'", "DeadLetterRoutingKey", Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(key, quote: true));
+        }
+
+        if (MaxPriority > 0)
+        {
+            yield return ("x-max-priority", L(MaxPriority), "MaxPriority", L(MaxPriority));
+        }
+
+        if (SingleActiveConsumer)
+        {
+            yield return ("x-single-active-consumer", "true", "SingleActiveConsumer", "true");
+        }
+
+        if (MaxAgeSeconds is { } age)
+        {
+            yield return ("x-max-age", L(age) + "s", "MaxAgeSeconds", L(age) + "L");
+        }
+
+        if (MaxSegmentSizeBytes is { } segment)
+        {
+            yield return ("x-stream-max-segment-size-bytes", L(segment), "MaxSegmentSizeBytes", L(segment) + "L");
+        }
+    }
 }
 
 /// <summary>How a property's value becomes routing-key or header text.</summary>
@@ -54,6 +139,7 @@ internal sealed record HeaderSpec(string HeaderName, string PropertyName, ValueF
 /// <param name="HintName">The generated file's name.</param>
 /// <param name="QueueType">For a queue message, the type of its queue; otherwise classic.</param>
 /// <param name="DeliveryLimit">For a message on a quorum queue, the queue's delivery limit; otherwise 0.</param>
+/// <param name="Arguments">For a queue message, its queue's <c>[QueueArguments]</c>; null when it sets none.</param>
 internal sealed record MessageSpec(
     string TypeName,
     string MessageType,
@@ -64,6 +150,7 @@ internal sealed record MessageSpec(
     bool Durable,
     QueueTypeSpec QueueType,
     int DeliveryLimit,
+    QueueArgumentsSpec? Arguments,
     bool Mandatory,
     bool HasRoutingKeyTemplate,
     EquatableArray<RoutingKeySegment> RoutingKey,

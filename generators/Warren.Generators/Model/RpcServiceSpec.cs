@@ -29,6 +29,7 @@ internal sealed record RpcMethodSpec(
 /// <summary>An <c>[RpcService]</c> interface and its methods.</summary>
 /// <param name="QueueType">The type of the service queue.</param>
 /// <param name="DeliveryLimit">For a quorum queue, its delivery limit; otherwise 0.</param>
+/// <param name="Arguments">The queue's <c>[QueueArguments]</c>; null when it sets none.</param>
 internal sealed record RpcServiceSpec(
     string TypeName,
     string ServiceType,
@@ -38,6 +39,7 @@ internal sealed record RpcServiceSpec(
     bool Durable,
     QueueTypeSpec QueueType,
     int DeliveryLimit,
+    QueueArgumentsSpec? Arguments,
     EquatableArray<RpcMethodSpec> Methods);
 
 /// <summary>An <c>[RpcServer]</c> class and the <c>[RpcService]</c> interfaces it implements, which it serves in a host.</summary>

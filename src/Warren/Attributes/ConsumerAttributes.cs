@@ -17,6 +17,14 @@ public sealed class ConsumerAttribute : Attribute
 
     /// <summary>How many unacknowledged messages the broker sends at once (<c>basic.qos</c>); 0 keeps the default of <see cref="SubscribeOptions.DefaultPrefetch"/>.</summary>
     public ushort Prefetch { get; set; }
+
+    /// <summary>
+    /// Declares the named queue with single active consumer (<c>x-single-active-consumer</c>): of all the subscriptions on
+    /// the queue, in every process, the broker delivers to one at a time, and when it goes away to the next, so messages
+    /// are handled in order. The same as <see cref="QueueArgumentsAttribute.SingleActiveConsumer"/> on the consumer; needs
+    /// a named queue (<see cref="Queue"/>, warning WARREN015 otherwise) that is not a stream queue.
+    /// </summary>
+    public bool SingleActive { get; set; }
 }
 
 /// <summary>Binds the consumer's queue to the message's direct or topic exchange with a binding key. Repeat for several keys.</summary>

@@ -85,12 +85,23 @@ public enum QueueType
     /// queue (<see cref="ErrorQueues.NameFor(string)"/>), so a message that keeps crashing its consumers cannot loop forever.
     /// </summary>
     Quorum = 1,
+
+    /// <summary>
+    /// A stream queue (<c>x-queue-type: stream</c>): an append-only, replicated log, always durable and never exclusive or
+    /// auto-delete. Its retention comes from <see cref="QueueArgumentsAttribute.MaxAge"/>,
+    /// <see cref="QueueArgumentsAttribute.MaxLengthBytes"/> and <see cref="QueueArgumentsAttribute.MaxSegmentSizeBytes"/>;
+    /// the broker refuses the other queue arguments on a stream (error WARREN014). Warren declares stream queues and
+    /// publishes to them; subscribing to one is not supported yet and throws <see cref="System.NotSupportedException"/>.
+    /// </summary>
+    Stream = 2,
 }
 
 /// <summary>
 /// On a message: its exchange (or queue) is durable and its messages persistent (delivery mode 2).
 /// On a consumer: its named queue is durable. On an RPC service interface: its request queue is durable.
-/// <c>[Durable(QueueType.Quorum)]</c> makes that queue a quorum queue.
+/// <c>[Durable(QueueType.Quorum)]</c> makes that queue a quorum queue, <c>[Durable(QueueType.Stream)]</c> a stream queue.
+/// Further queue arguments (TTL, length limits, priority, single active consumer, stream retention) come from
+/// <see cref="QueueArgumentsAttribute"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Interface, AllowMultiple = false, Inherited = false)]
 public sealed class DurableAttribute : Attribute
@@ -105,7 +116,7 @@ public sealed class DurableAttribute : Attribute
 
     /// <summary>A durable queue of the given type.</summary>
     /// <param name="queueType">
-    /// <see cref="QueueType.Quorum"/> for a quorum queue. Only a queue has a type: on a message published to an exchange,
+    /// <see cref="QueueType.Quorum"/> for a quorum queue, <see cref="QueueType.Stream"/> for a stream queue. Only a queue has a type: on a message published to an exchange,
     /// or on a consumer without a named queue, it has no effect (warning WARREN010).
     /// </param>
     public DurableAttribute(QueueType queueType) => QueueType = queueType;

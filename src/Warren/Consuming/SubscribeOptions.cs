@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Warren;
@@ -18,8 +19,8 @@ public sealed class SubscribeOptions
     public bool? Durable { get; set; }
 
     /// <summary>
-    /// The type of a named queue; replaces the consumer's <see cref="DurableAttribute.QueueType"/>. A quorum queue is
-    /// always durable and needs a queue name. Ignored for queue messages, whose own <see cref="DurableAttribute"/> decides.
+    /// The type of a named queue; replaces the consumer's <see cref="DurableAttribute.QueueType"/>. A quorum or stream
+    /// queue is always durable and needs a queue name. Ignored for queue messages, whose own <see cref="DurableAttribute"/> decides.
     /// </summary>
     public QueueType? QueueType { get; set; }
 
@@ -28,6 +29,44 @@ public sealed class SubscribeOptions
     /// Every declaration of one queue must agree on it, or the broker refuses the later one.
     /// </summary>
     public int? DeliveryLimit { get; set; }
+
+    /// <summary>
+    /// The message TTL of a named queue (<c>x-message-ttl</c>); replaces the consumer's
+    /// <see cref="QueueArgumentsAttribute.MessageTtl"/>, as do the other queue arguments below theirs. Like
+    /// <see cref="QueueType"/>, the queue arguments are ignored for queue messages, whose own attributes decide, and need
+    /// a queue name: a server-named queue takes none. Every declaration of one queue must agree on them.
+    /// </summary>
+    public TimeSpan? MessageTtl { get; set; }
+
+    /// <summary>How long the named queue may go unused before the broker deletes it (<c>x-expires</c>); replaces <see cref="QueueArgumentsAttribute.Expires"/>.</summary>
+    public TimeSpan? Expires { get; set; }
+
+    /// <summary>The most messages the named queue holds (<c>x-max-length</c>); replaces <see cref="QueueArgumentsAttribute.MaxLength"/>.</summary>
+    public long? MaxLength { get; set; }
+
+    /// <summary>The most bytes the named queue holds (<c>x-max-length-bytes</c>, a stream's retention); replaces <see cref="QueueArgumentsAttribute.MaxLengthBytes"/>.</summary>
+    public long? MaxLengthBytes { get; set; }
+
+    /// <summary>What the full named queue does with a new message (<c>x-overflow</c>); replaces <see cref="QueueArgumentsAttribute.Overflow"/>.</summary>
+    public QueueOverflow? Overflow { get; set; }
+
+    /// <summary>Where the named queue dead-letters (<c>x-dead-letter-exchange</c>, empty for the default exchange); replaces <see cref="QueueArgumentsAttribute.DeadLetterExchange"/>.</summary>
+    public string? DeadLetterExchange { get; set; }
+
+    /// <summary>The routing key of dead-lettered messages (<c>x-dead-letter-routing-key</c>); replaces <see cref="QueueArgumentsAttribute.DeadLetterRoutingKey"/>.</summary>
+    public string? DeadLetterRoutingKey { get; set; }
+
+    /// <summary>The highest priority of the named classic queue (<c>x-max-priority</c>); replaces <see cref="QueueArgumentsAttribute.MaxPriority"/>.</summary>
+    public byte? MaxPriority { get; set; }
+
+    /// <summary>Whether the named queue has a single active consumer (<c>x-single-active-consumer</c>); replaces <see cref="QueueArgumentsAttribute.SingleActiveConsumer"/> and <see cref="ConsumerAttribute.SingleActive"/>.</summary>
+    public bool? SingleActiveConsumer { get; set; }
+
+    /// <summary>A stream queue's retention by age (<c>x-max-age</c>, rounded up to whole seconds); replaces <see cref="QueueArgumentsAttribute.MaxAge"/>.</summary>
+    public TimeSpan? MaxAge { get; set; }
+
+    /// <summary>A stream queue's segment size (<c>x-stream-max-segment-size-bytes</c>); replaces <see cref="QueueArgumentsAttribute.MaxSegmentSizeBytes"/>.</summary>
+    public long? MaxSegmentSizeBytes { get; set; }
 
     /// <summary>How many unacknowledged messages the broker sends at once; replaces <see cref="ConsumerAttribute.Prefetch"/> and <see cref="BusOptions.Prefetch"/>. At least 1.</summary>
     public ushort? Prefetch { get; set; }

@@ -150,7 +150,10 @@ internal sealed class SubscriptionPlan
         };
     }
 
-    /// <summary>The consumer's <see cref="DurableAttribute"/>, overridden by the options; a server-named queue is a plain classic one.</summary>
+    /// <summary>
+    /// The consumer's <see cref="DurableAttribute"/> and <see cref="QueueArgumentsAttribute"/>, overridden by the options; a
+    /// server-named queue is a plain classic one.
+    /// </summary>
     private static QueueSettings NamedQueueSettings(string? queue, ConsumerDescriptor? consumer, SubscribeOptions? options)
     {
         if (options?.DeliveryLimit is < 0)
@@ -160,28 +163,46 @@ internal sealed class SubscriptionPlan
 
         if (queue is null)
         {
-            return options?.QueueType == QueueType.Quorum
-                ? throw new ArgumentException("A subscription without a queue name gets an exclusive, server-named queue, which cannot be a quorum queue; name the queue (SubscribeOptions.Queue or [Consumer(Queue = ...)]).")
+            if (options?.QueueType is QueueType.Quorum or QueueType.Stream)
+            {
+                throw new ArgumentException($"A subscription without a queue name gets an exclusive, server-named queue, which cannot be a {options.QueueType.Value.ToString().ToLowerInvariant()} queue; name the queue (SubscribeOptions.Queue or [Consumer(Queue = ...)]).");
+            }
+
+            return options is not null && QueueArgumentValues.AnyIn(options)
+                ? throw new ArgumentException("A subscription without a queue name gets an exclusive, server-named queue, declared without queue arguments; name the queue (SubscribeOptions.Queue or [Consumer(Queue = ...)]) or remove the queue arguments from SubscribeOptions.")
                 : QueueSettings.Classic(durable: false);
         }
 
-        if (options?.QueueType == QueueType.Quorum && options.Durable == false)
+        if (options?.QueueType is QueueType.Quorum or QueueType.Stream && options.Durable == false)
         {
-            throw new ArgumentException($"Queue '{queue}': a quorum queue is always durable; remove SubscribeOptions.Durable = false or the quorum queue type.");
+            throw new ArgumentException($"Queue '{queue}': a {options.QueueType.Value.ToString().ToLowerInvariant()} queue is always durable; remove SubscribeOptions.Durable = false or the queue type.");
         }
 
         // Durable = false on the options turns the consumer's queue, whatever its type, into a transient classic one.
         QueueType type = options?.QueueType ?? (options?.Durable == false ? QueueType.Classic : consumer?.QueueType ?? QueueType.Classic);
-        if (type != QueueType.Quorum)
+        QueueArgumentValues arguments = consumer?.QueueSettings.Arguments ?? QueueArgumentValues.Empty;
+        if (options is not null)
         {
-            return options?.DeliveryLimit is not null
-                ? throw new ArgumentException($"Queue '{queue}': SubscribeOptions.DeliveryLimit applies to quorum queues only; set SubscribeOptions.QueueType = QueueType.Quorum, or remove it.")
-                : QueueSettings.Classic(options?.Durable ?? consumer?.Durable ?? false);
+            arguments = arguments.With(options);
         }
 
-        int limit = options?.DeliveryLimit
-            ?? (consumer is { QueueType: QueueType.Quorum } ? consumer.DeliveryLimit : DurableAttribute.DefaultDeliveryLimit);
-        return QueueSettings.Of(durable: true, QueueType.Quorum, limit);
+        QueueSettings settings;
+        if (type != QueueType.Quorum)
+        {
+            settings = options?.DeliveryLimit is not null
+                ? throw new ArgumentException($"Queue '{queue}': SubscribeOptions.DeliveryLimit applies to quorum queues only; set SubscribeOptions.QueueType = QueueType.Quorum, or remove it.")
+                : QueueSettings.Of(options?.Durable ?? consumer?.Durable ?? false, type, 0, arguments);
+        }
+        else
+        {
+            int limit = options?.DeliveryLimit
+                ?? (consumer is { QueueType: QueueType.Quorum } ? consumer.DeliveryLimit : DurableAttribute.DefaultDeliveryLimit);
+            settings = QueueSettings.Of(durable: true, QueueType.Quorum, limit, arguments);
+        }
+
+        return settings.Problem() is { } problem
+            ? throw new ArgumentException($"Queue '{queue}' as a {settings}: {problem}.")
+            : settings;
     }
 
     private static string? ValidErrorQueue(string? errorQueue)

@@ -12,11 +12,11 @@ namespace Warren.Runtime;
 public abstract class ConsumerDescriptor
 {
     private protected ConsumerDescriptor(
-        string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings, QueueType queueType, int deliveryLimit)
+        string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings, QueueType queueType, int deliveryLimit, QueueArgumentValues? arguments)
     {
         Queue = queue;
         Durable = durable;
-        QueueSettings = QueueSettings.Of(durable, queueType, deliveryLimit);
+        QueueSettings = QueueSettings.Of(durable, queueType, deliveryLimit, arguments);
         Prefetch = prefetch;
         BindingKeys = bindingKeys;
         HeaderBindings = headerBindings;
@@ -34,7 +34,10 @@ public abstract class ConsumerDescriptor
     /// <summary>The delivery limit of the consumer's named quorum queue (<see cref="DurableAttribute.DeliveryLimit"/>); 0 for a classic queue.</summary>
     public int DeliveryLimit => QueueSettings.DeliveryLimit;
 
-    /// <summary>How the consumer's named queue is declared, from its <see cref="DurableAttribute"/>.</summary>
+    /// <summary>The optional arguments of the consumer's named queue (<see cref="QueueArgumentsAttribute"/>), or null.</summary>
+    public QueueArgumentValues? QueueArguments => QueueSettings.Arguments;
+
+    /// <summary>How the consumer's named queue is declared, from its <see cref="DurableAttribute"/> and <see cref="QueueArgumentsAttribute"/>.</summary>
     internal QueueSettings QueueSettings { get; }
 
     /// <summary>The prefetch from <see cref="ConsumerAttribute.Prefetch"/>; 0 means the default.</summary>
@@ -60,8 +63,8 @@ public abstract class ConsumerDescriptor<TConsumer> : ConsumerDescriptor
     where TConsumer : class
 {
     private protected ConsumerDescriptor(
-        string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings, QueueType queueType, int deliveryLimit)
-        : base(queue, durable, prefetch, bindingKeys, headerBindings, queueType, deliveryLimit)
+        string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings, QueueType queueType, int deliveryLimit, QueueArgumentValues? arguments)
+        : base(queue, durable, prefetch, bindingKeys, headerBindings, queueType, deliveryLimit, arguments)
     {
     }
 
@@ -94,10 +97,11 @@ public sealed class ConsumerDescriptor<TConsumer, TMessage> : ConsumerDescriptor
     /// <param name="headerBindings">The headers bindings.</param>
     /// <param name="queueType">The type of the named queue.</param>
     /// <param name="deliveryLimit">The delivery limit of a named quorum queue.</param>
+    /// <param name="arguments">The named queue's arguments (<see cref="QueueArgumentsAttribute"/>, <see cref="ConsumerAttribute.SingleActive"/>), or null.</param>
     public ConsumerDescriptor(
         string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings,
-        QueueType queueType = QueueType.Classic, int deliveryLimit = 0)
-        : base(queue, durable, prefetch, bindingKeys, headerBindings, queueType, deliveryLimit)
+        QueueType queueType = QueueType.Classic, int deliveryLimit = 0, QueueArgumentValues? arguments = null)
+        : base(queue, durable, prefetch, bindingKeys, headerBindings, queueType, deliveryLimit, arguments)
     {
     }
 

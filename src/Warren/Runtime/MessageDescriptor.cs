@@ -13,7 +13,7 @@ namespace Warren.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class MessageDescriptor
 {
-    private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory, QueueType queueType, int deliveryLimit)
+    private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory, QueueType queueType, int deliveryLimit, QueueArgumentValues? arguments)
     {
         MessageType = messageType;
         Kind = kind;
@@ -21,7 +21,7 @@ public abstract class MessageDescriptor
         Durable = durable;
         Mandatory = mandatory;
         // Only a queue has a type: an exchange message's queues belong to its consumers.
-        QueueSettings = kind == ExchangeKind.Queue ? QueueSettings.Of(durable, queueType, deliveryLimit) : QueueSettings.Classic(durable);
+        QueueSettings = kind == ExchangeKind.Queue ? QueueSettings.Of(durable, queueType, deliveryLimit, arguments) : QueueSettings.Classic(durable);
     }
 
     /// <summary>The value of the AMQP <c>type</c> property: the message type's full name.</summary>
@@ -41,6 +41,9 @@ public abstract class MessageDescriptor
 
     /// <summary>For a message on a quorum queue, the queue's delivery limit (<see cref="DurableAttribute.DeliveryLimit"/>); otherwise 0.</summary>
     public int DeliveryLimit => QueueSettings.DeliveryLimit;
+
+    /// <summary>For a queue message, the optional arguments of its queue (<see cref="QueueArgumentsAttribute"/>); otherwise null.</summary>
+    public QueueArgumentValues? QueueArguments => QueueSettings.Arguments;
 
     /// <summary>How the message's queue is declared (for queue messages).</summary>
     internal QueueSettings QueueSettings { get; }
@@ -88,10 +91,11 @@ public abstract class MessageDescriptor<TMessage> : MessageDescriptor
     /// <param name="mandatory">Whether messages are published with the <c>mandatory</c> flag.</param>
     /// <param name="queueType">For a queue message, the type of its queue.</param>
     /// <param name="deliveryLimit">For a message on a quorum queue, the queue's delivery limit.</param>
+    /// <param name="arguments">For a queue message, its queue's <see cref="QueueArgumentsAttribute"/> arguments, or null.</param>
     protected MessageDescriptor(
         string messageType, ExchangeKind kind, string name, bool durable, bool mandatory = false,
-        QueueType queueType = QueueType.Classic, int deliveryLimit = 0)
-        : base(messageType, kind, name, durable, mandatory, queueType, deliveryLimit)
+        QueueType queueType = QueueType.Classic, int deliveryLimit = 0, QueueArgumentValues? arguments = null)
+        : base(messageType, kind, name, durable, mandatory, queueType, deliveryLimit, arguments)
     {
     }
 

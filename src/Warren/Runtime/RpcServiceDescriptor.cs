@@ -17,12 +17,12 @@ public abstract class RpcServiceDescriptor
 {
     private readonly Dictionary<string, int> _methodIndexes;
 
-    private protected RpcServiceDescriptor(string serviceType, string queue, bool durable, string[] methodNames, QueueType queueType, int deliveryLimit)
+    private protected RpcServiceDescriptor(string serviceType, string queue, bool durable, string[] methodNames, QueueType queueType, int deliveryLimit, QueueArgumentValues? arguments)
     {
         ServiceType = serviceType;
         Queue = queue;
         Durable = durable;
-        QueueSettings = QueueSettings.Of(durable, queueType, deliveryLimit);
+        QueueSettings = QueueSettings.Of(durable, queueType, deliveryLimit, arguments);
         MethodNames = methodNames;
         _methodIndexes = new Dictionary<string, int>(methodNames.Length, StringComparer.Ordinal);
         SpanNames = new string[methodNames.Length];
@@ -47,6 +47,9 @@ public abstract class RpcServiceDescriptor
 
     /// <summary>The delivery limit of a quorum service queue (<see cref="DurableAttribute.DeliveryLimit"/>); 0 for a classic queue.</summary>
     public int DeliveryLimit => QueueSettings.DeliveryLimit;
+
+    /// <summary>The optional arguments of the service queue (<see cref="QueueArgumentsAttribute"/>), or null.</summary>
+    public QueueArgumentValues? QueueArguments => QueueSettings.Arguments;
 
     /// <summary>How the service queue is declared, by servers and clients alike.</summary>
     internal QueueSettings QueueSettings { get; }
@@ -85,9 +88,11 @@ public abstract class RpcServiceDescriptor<TService> : RpcServiceDescriptor
     /// <param name="methodNames">The methods' wire names, in declaration order.</param>
     /// <param name="queueType">The type of the service queue.</param>
     /// <param name="deliveryLimit">The delivery limit of a quorum service queue.</param>
+    /// <param name="arguments">The service queue's <see cref="QueueArgumentsAttribute"/> arguments, or null.</param>
     protected RpcServiceDescriptor(
-        string serviceType, string queue, bool durable, string[] methodNames, QueueType queueType = QueueType.Classic, int deliveryLimit = 0)
-        : base(serviceType, queue, durable, methodNames, queueType, deliveryLimit)
+        string serviceType, string queue, bool durable, string[] methodNames, QueueType queueType = QueueType.Classic, int deliveryLimit = 0,
+        QueueArgumentValues? arguments = null)
+        : base(serviceType, queue, durable, methodNames, queueType, deliveryLimit, arguments)
     {
     }
 

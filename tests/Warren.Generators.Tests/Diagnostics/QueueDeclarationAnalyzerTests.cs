@@ -80,6 +80,52 @@ public sealed class QueueDeclarationAnalyzerTests
     }
 
     [Fact]
+    public async Task Consumers_with_different_queue_arguments_are_reported_naming_the_argument()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"audit\"", $$"""
+            [Fanout("events"), Durable] public sealed record Event(string Text);
+
+            [Consumer(Queue = "audit"), Durable, QueueArguments(MessageTtl = "00:01:00")] public sealed class AuditA : IConsumer<Event> { {{Handler}} }
+            [Consumer(Queue = "audit"), Durable] public sealed class AuditB : IConsumer<Event> { {{Handler}} }
+            """);
+
+        Assert.Equal(
+            "Queue 'audit' is declared here without x-message-ttl but with x-message-ttl = 60000 by 'AuditA'; "
+            + "RabbitMQ refuses the second declaration with PRECONDITION_FAILED",
+            diagnostic.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("QueueArguments(MaxPriority = 5)", "QueueArguments(MaxPriority = 9)", "x-max-priority = 9", "x-max-priority = 5")]
+    [InlineData("QueueArguments(Overflow = QueueOverflow.DropHead)", "QueueArguments(Overflow = QueueOverflow.RejectPublish)", "x-overflow = reject-publish", "x-overflow = drop-head")]
+    [InlineData("Consumer(Queue = \"audit\", SingleActive = true)", "QueueArguments(DeadLetterExchange = \"dlx\")", "x-dead-letter-exchange = 'dlx'", "without x-dead-letter-exchange")]
+    public async Task Every_argument_is_compared(string first, string second, string here, string there)
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"audit\"", $$"""
+            [Fanout("events"), Durable] public sealed record Event(string Text);
+
+            [Consumer(Queue = "audit"), Durable, {{first}}] public sealed class AuditA : IConsumer<Event> { {{Handler}} }
+            [Consumer(Queue = "audit"), Durable, {{second}}] public sealed class AuditB : IConsumer<Event> { {{Handler}} }
+            """.Replace("[Consumer(Queue = \"audit\"), Durable, Consumer(", "[Durable, Consumer(", System.StringComparison.Ordinal));
+
+        Assert.Contains(here, diagnostic.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains(there, diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_and_classic_declarations_of_one_queue_are_reported()
+    {
+        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"ticks\"", $$"""
+            [Fanout("events"), Durable] public sealed record Event(string Text);
+
+            [Consumer(Queue = "ticks"), Durable(QueueType.Stream)] public sealed class AuditA : IConsumer<Event> { {{Handler}} }
+            [Consumer(Queue = "ticks"), Durable] public sealed class AuditB : IConsumer<Event> { {{Handler}} }
+            """);
+
+        Assert.StartsWith("Queue 'ticks' is declared here as a durable classic queue but as a stream queue by 'AuditA'", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Quorum_consumers_with_different_delivery_limits_are_reported()
     {
         Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN004", "\"audit\"", $$"""

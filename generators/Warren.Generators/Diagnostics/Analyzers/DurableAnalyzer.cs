@@ -51,12 +51,13 @@ public sealed class DurableAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        if (quorum && symbols.FirstRoutingAttribute(type) is { Kind: not ExchangeKindSpec.Queue } routing)
+        QueueTypeSpec queueType = ContractRules.QueueTypeOf(durable);
+        if (queueType != QueueTypeSpec.Classic && symbols.FirstRoutingAttribute(type) is { Kind: not ExchangeKindSpec.Queue } routing)
         {
             string exchange = ContractRules.NameArgument(routing.Attribute) ?? "?";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DurableIneffective,
                 AttributeLocations.OfConstructorArgument(durable, 0, type, context.CancellationToken),
-                $"QueueType.Quorum on '{type.Name}' has no effect: '{type.Name}' is published to the {RoutingKeys.KindName(routing.Kind)} exchange '{exchange}', and an exchange has no queue type; [Durable] makes it durable and the messages persistent. The queues are its consumers': write [Durable] here, and [Durable(QueueType.Quorum)] on each consumer that names its queue ([Consumer(Queue = \"...\")])"));
+                $"QueueType.{queueType} on '{type.Name}' has no effect: '{type.Name}' is published to the {RoutingKeys.KindName(routing.Kind)} exchange '{exchange}', and an exchange has no queue type; [Durable] makes it durable and the messages persistent. The queues are its consumers': write [Durable] here, and [Durable(QueueType.{queueType})] on each consumer that names its queue ([Consumer(Queue = \"...\")])"));
         }
     }
 }

@@ -39,7 +39,7 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         string typeName = ContractRules.FullName(type);
-        QueueShape shape = ShapeOf(type, symbols);
+        QueueShape shape = ShapeOf(type, symbols, consumerAttribute: null);
         if (symbols.FirstRoutingAttribute(type) is { Kind: ExchangeKindSpec.Queue } routing && ContractRules.NameArgument(routing.Attribute) is { } queue)
         {
             declarations.Add(new QueueDeclaration(queue, QueueUse.Message, typeName, typeName, shape,
@@ -62,16 +62,21 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
             && messageRouting.Kind != ExchangeKindSpec.Queue)
         {
             // A consumer of a [Queue] message consumes the message's queue and ignores its own name (WARREN010's concern).
-            declarations.Add(new QueueDeclaration(consumerQueue, QueueUse.Consumer, ContractRules.FullName(message), typeName, shape,
+            declarations.Add(new QueueDeclaration(consumerQueue, QueueUse.Consumer, ContractRules.FullName(message), typeName, ShapeOf(type, symbols, consumer),
                 AttributeLocations.OfNamedArgument(consumer, "Queue", type, context.CancellationToken)));
         }
     }
 
-    /// <summary>How the type's <c>[Durable]</c> (or its absence) makes Warren declare the queue, by the generator's rules.</summary>
-    private static QueueShape ShapeOf(INamedTypeSymbol type, WarrenSymbols symbols)
+    /// <summary>
+    /// How the type's <c>[Durable]</c> and <c>[QueueArguments]</c> (or their absence), and a consumer's <c>SingleActive</c>,
+    /// make Warren declare the queue, by the generator's rules.
+    /// </summary>
+    private static QueueShape ShapeOf(INamedTypeSymbol type, WarrenSymbols symbols, AttributeData? consumerAttribute)
     {
         AttributeData? durable = WarrenSymbols.FindAttribute(type, symbols.DurableAttribute);
-        return new QueueShape(durable is not null, ContractRules.QueueTypeOf(durable), ContractRules.DeliveryLimitOf(durable));
+        QueueArgumentsSpec? arguments = ContractRules.QueueArgumentsOf(
+            WarrenSymbols.FindAttribute(type, symbols.QueueArgumentsAttribute), ContractRules.IsSingleActive(consumerAttribute));
+        return new QueueShape(durable is not null, ContractRules.QueueTypeOf(durable), ContractRules.DeliveryLimitOf(durable), arguments);
     }
 
     private static string? ConsumerQueue(AttributeData consumer)
@@ -118,9 +123,10 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
                         problem += $" (they also disagree on {difference}, {QueueShape.Describe(other.Shape, first.Shape)} here and {QueueShape.Describe(first.Shape, other.Shape)} there, so RabbitMQ refuses the second declaration with PRECONDITION_FAILED)";
                     }
                 }
-                else if (QueueShape.Difference(other.Shape, first.Shape) is not null)
+                else if (QueueShape.Difference(other.Shape, first.Shape) is { } difference)
                 {
-                    problem = $"is declared here as {QueueShape.Describe(other.Shape, first.Shape)} but as {QueueShape.Describe(first.Shape, other.Shape)} by '{first.TypeName}'; "
+                    string word = difference.StartsWith("x-", System.StringComparison.Ordinal) ? string.Empty : "as ";
+                    problem = $"is declared here {word}{QueueShape.Describe(other.Shape, first.Shape)} but {word}{QueueShape.Describe(first.Shape, other.Shape)} by '{first.TypeName}'; "
                         + "RabbitMQ refuses the second declaration with PRECONDITION_FAILED";
                 }
 
@@ -132,27 +138,72 @@ public sealed class QueueDeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>What a declaration makes of the queue: durability, and for a quorum queue its delivery limit (the generator's rules).</summary>
-    private sealed record QueueShape(bool Durable, QueueTypeSpec Type, int DeliveryLimit)
+    /// <summary>
+    /// What a declaration makes of the queue: durability, type, for a quorum queue its delivery limit, and its arguments
+    /// (the generator's rules).
+    /// </summary>
+    private sealed record QueueShape(bool Durable, QueueTypeSpec Type, int DeliveryLimit, QueueArgumentsSpec? Arguments)
     {
         /// <summary>What two declarations disagree on, or null when the broker accepts both.</summary>
         public static string? Difference(QueueShape one, QueueShape other) =>
             one.Type != other.Type ? "the queue type"
             : one.DeliveryLimit != other.DeliveryLimit ? "the delivery limit"
-            : one.Durable != other.Durable ? "durability"
+            : (one.Durable != other.Durable && one.Type == QueueTypeSpec.Classic) ? "durability"
+            : DifferingArgument(one, other) is { } argument ? argument
             : null;
 
-        /// <summary>"durable" when only durability differs from <paramref name="other"/>; else the whole kind, "a quorum queue with delivery limit 5".</summary>
+        /// <summary>
+        /// "durable" when only durability differs from <paramref name="other"/>; the arguments when only they differ;
+        /// else the whole kind, "a quorum queue with delivery limit 5".
+        /// </summary>
         public static string Describe(QueueShape shape, QueueShape other)
         {
             string durability = shape.Durable ? "durable" : "non-durable";
             if (shape.Type == other.Type && shape.DeliveryLimit == other.DeliveryLimit)
             {
-                return durability;
+                return shape.Durable != other.Durable && shape.Type == QueueTypeSpec.Classic ? durability : DescribeArguments(shape, DifferingArgument(shape, other));
             }
 
-            return shape.Type == QueueTypeSpec.Quorum ? $"a quorum queue with delivery limit {shape.DeliveryLimit}" : $"a {durability} classic queue";
+            return shape.Type switch
+            {
+                QueueTypeSpec.Quorum => $"a quorum queue with delivery limit {shape.DeliveryLimit}",
+                QueueTypeSpec.Stream => "a stream queue",
+                _ => $"a {durability} classic queue",
+            };
         }
+
+        /// <summary>The first queue argument (by its broker name) the two shapes set differently, or null.</summary>
+        private static string? DifferingArgument(QueueShape one, QueueShape other)
+        {
+            var mine = ArgumentsOf(one);
+            var theirs = ArgumentsOf(other);
+            foreach (string name in mine.Keys.Concat(theirs.Keys).Distinct().OrderBy(n => n, System.StringComparer.Ordinal))
+            {
+                mine.TryGetValue(name, out string? a);
+                theirs.TryGetValue(name, out string? b);
+                if (a != b)
+                {
+                    return name;
+                }
+            }
+
+            return null;
+        }
+
+        private static string DescribeArguments(QueueShape shape, string? argument)
+        {
+            if (argument is null)
+            {
+                return "the same";
+            }
+
+            return ArgumentsOf(shape).TryGetValue(argument, out string? value) ? $"with {argument} = {value}" : $"without {argument}";
+        }
+
+        private static System.Collections.Generic.Dictionary<string, string> ArgumentsOf(QueueShape shape) =>
+            shape.Arguments is null
+                ? new System.Collections.Generic.Dictionary<string, string>()
+                : shape.Arguments.Entries().ToDictionary(e => e.Argument, e => e.Display, System.StringComparer.Ordinal);
     }
 
     private enum QueueUse

@@ -42,6 +42,17 @@ internal static class OptionsBinding
         read.Bool(nameof(SubscribeOptions.Durable), value => options.Durable = value);
         read.Enum<QueueType>(nameof(SubscribeOptions.QueueType), value => options.QueueType = value);
         read.Int(nameof(SubscribeOptions.DeliveryLimit), value => options.DeliveryLimit = value);
+        read.TimeSpan(nameof(SubscribeOptions.MessageTtl), value => options.MessageTtl = value);
+        read.TimeSpan(nameof(SubscribeOptions.Expires), value => options.Expires = value);
+        read.Long(nameof(SubscribeOptions.MaxLength), value => options.MaxLength = value);
+        read.Long(nameof(SubscribeOptions.MaxLengthBytes), value => options.MaxLengthBytes = value);
+        read.Enum<QueueOverflow>(nameof(SubscribeOptions.Overflow), value => options.Overflow = value);
+        read.String(nameof(SubscribeOptions.DeadLetterExchange), value => options.DeadLetterExchange = value);
+        read.String(nameof(SubscribeOptions.DeadLetterRoutingKey), value => options.DeadLetterRoutingKey = value);
+        read.Byte(nameof(SubscribeOptions.MaxPriority), value => options.MaxPriority = value);
+        read.Bool(nameof(SubscribeOptions.SingleActiveConsumer), value => options.SingleActiveConsumer = value);
+        read.TimeSpan(nameof(SubscribeOptions.MaxAge), value => options.MaxAge = value);
+        read.Long(nameof(SubscribeOptions.MaxSegmentSizeBytes), value => options.MaxSegmentSizeBytes = value);
         read.UShort(nameof(SubscribeOptions.Prefetch), value => options.Prefetch = value);
         read.StringList(nameof(SubscribeOptions.Bindings), value => options.Bindings = value);
         read.SectionList(nameof(SubscribeOptions.HeaderBindings), ReadHeadersBinding, value => options.HeaderBindings = value);

@@ -39,6 +39,13 @@ internal sealed class SettingsReader
     public void Int(string key, Action<int> assign) => Read(
         key, static (string text, out int value) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value), "a whole number", assign);
 
+    public void Long(string key, Action<long> assign) => Read(
+        key, static (string text, out long value) => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value), "a whole number", assign);
+
+    public void Byte(string key, Action<byte> assign) => Read(
+        key, static (string text, out byte value) => byte.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value),
+        "a whole number from 0 to 255", assign);
+
     public void UShort(string key, Action<ushort> assign) => Read(
         key, static (string text, out ushort value) => ushort.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value),
         "a whole number from 0 to 65535", assign);
