@@ -129,6 +129,34 @@ internal static class Program
             {
                 Console.WriteLine(line);
             }
+
+            PrintNoListenerCost(samples, rpcSamples);
+        }
+    }
+
+    /// <summary>The instrumentation's checks with nothing listening, per message, against Warren's CPU per message in this run.</summary>
+    private static void PrintNoListenerCost(IReadOnlyList<Sample> samples, IReadOnlyList<RpcSample> rpcSamples)
+    {
+        IReadOnlyList<(string Path, double Nanoseconds)> costs = NoListenerCost.Measure();
+        foreach ((string path, double nanoseconds) in costs)
+        {
+            Console.WriteLine($"No listener, {path}: {nanoseconds:0.0} ns per message");
+        }
+
+        double publish = costs[0].Nanoseconds, consume = costs[1].Nanoseconds, call = costs[2].Nanoseconds;
+        Share("Publish, confirmed", publish, samples.Where(s => s.Target == WarrenTarget.DisplayName && s.Scenario == Scenario.Publish).Select(s => s.CpuMicrosecondsPerMessage));
+        Share("Publish → consume", publish + consume, samples.Where(s => s.Target == WarrenTarget.DisplayName && s.Scenario == Scenario.EndToEnd).Select(s => s.CpuMicrosecondsPerMessage));
+        // A call is sent and served by the same process here: the client's checks and the server's delivery checks.
+        Share("RPC", call + consume, rpcSamples.Where(s => s.Target == WarrenTarget.DisplayName).Select(s => s.CpuMicrosecondsPerCall));
+
+        static void Share(string scenario, double nanoseconds, IEnumerable<double> cpuMicroseconds)
+        {
+            double[] figures = [.. cpuMicroseconds.Order()];
+            if (figures.Length > 0)
+            {
+                double median = figures[figures.Length / 2];
+                Console.WriteLine($"No listener, {scenario}: {nanoseconds:0.0} ns of Warren's {median:0.0} µs CPU per message ({nanoseconds / 10 / median:0.000}%)");
+            }
         }
     }
 
