@@ -98,9 +98,11 @@ internal sealed class ClusterFaultRun : IAsyncDisposable
     /// <summary>SIGKILL of <paramref name="node"/>, then waits until a publish is confirmed and a message delivered after it.</summary>
     public async Task KillAsync(int node, CancellationToken cancellationToken)
     {
+        // From the moment the node's VM is gone (the script waits for it): a confirm or delivery before that may still
+        // have come from the dying node.
+        await Task.Run(() => Cluster.Kill(node), cancellationToken);
         TimeSpan at = Now;
         _kills.Add((node, at));
-        await Task.Run(() => Cluster.Kill(node), cancellationToken);
         _progress($"{Figures.Scenario}: killed node {node} at {Report.Seconds(at)}");
         long since = at.Ticks;
         if (!await Wait.UntilAsync(() => Volatile.Read(ref _lastConfirm) >= since && Volatile.Read(ref _lastDelivery) >= since, ResumeDeadline, cancellationToken))
@@ -122,10 +124,12 @@ internal sealed class ClusterFaultRun : IAsyncDisposable
         _progress($"{Figures.Scenario}: node {node} back after {Report.Seconds(Now - at)}");
     }
 
-    /// <summary>Adds a violation unless a connection event of <paramref name="bus"/> starting with <paramref name="what"/> mentions <paramref name="containing"/>.</summary>
-    public void RequireEvent(string bus, string what, string containing)
+    /// <summary>Adds a violation unless a connection event of <paramref name="bus"/> starting with <paramref name="what"/> mentions <paramref name="containing"/> within 10 s.</summary>
+    public async Task RequireEventAsync(string bus, string what, string containing)
     {
-        if (!_events.Any(e => e.StartsWith($"{bus}: {what}", StringComparison.Ordinal) && e.Contains(containing, StringComparison.Ordinal)))
+        // Events are raised on the thread pool, a moment after the client's own.
+        bool Seen() => _events.Any(e => e.StartsWith($"{bus}: {what}", StringComparison.Ordinal) && e.Contains(containing, StringComparison.Ordinal));
+        if (!await Wait.UntilAsync(Seen, TimeSpan.FromSeconds(10), CancellationToken.None))
         {
             Figures.Violations.Add($"no '{bus}: {what}' event naming {containing} (events: {string.Join("; ", _events)})");
         }

@@ -31,8 +31,8 @@ public sealed class ClusterFaultTests(ClusterFixture fixture, ITestOutputHelper 
             string lost = fixture.UriOf(node).Authority;
             foreach (string bus in new[] { "publisher", "consumer" })
             {
-                run.RequireEvent(bus, "lost", lost);
-                run.RequireEvent(bus, "recovered on", "127.0.0.1:");
+                await run.RequireEventAsync(bus, "lost", lost);
+                await run.RequireEventAsync(bus, "recovered on", "127.0.0.1:");
             }
 
             foreach (Bus bus in new[] { run.Publisher, run.Consumer })
