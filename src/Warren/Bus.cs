@@ -31,11 +31,11 @@ public sealed partial class Bus : IBus, IAsyncDisposable
     private readonly JsonSerializerOptions _json;
     private int _disposed;
 
-    private Bus(BusOptions options, IConnection connection, ILoggerFactory loggers)
+    private Bus(BusOptions options, IConnection connection, EndpointList endpoints, ILoggerFactory loggers)
     {
         Options = options;
         _connection = connection;
-        _connectionState = new ConnectionState(connection, this, loggers.CreateLogger(LogCategories.Connection), options.NetworkRecoveryInterval);
+        _connectionState = new ConnectionState(connection, this, loggers.CreateLogger(LogCategories.Connection), options.NetworkRecoveryInterval, endpoints);
         _topology = new TopologyDeclarations(connection, options.DeclareMode, loggers.CreateLogger(LogCategories.Connection));
         _json = JsonDefaults.Resolve(options.JsonSerializerOptions);
         int window = Math.Max(1, options.MaxOutstandingConfirms);
@@ -54,6 +54,13 @@ public sealed partial class Bus : IBus, IAsyncDisposable
 
     /// <inheritdoc/>
     public bool IsConnected => _connection.IsOpen;
+
+    /// <summary>
+    /// The broker node the bus is connected to: the host and port of the endpoint it reached (one of
+    /// <see cref="BusOptions.Endpoints"/>, or <see cref="BusOptions.Uri"/>'s), with the cluster name and version the broker
+    /// gave. It changes when a recovery fails over to another node; null while the connection is down.
+    /// </summary>
+    public BrokerNode? ConnectedNode => _connection.IsOpen && !_connectionState.IsRecovering ? _connectionState.Node : null;
 
     /// <summary>
     /// True while the broker blocks this connection because of a resource alarm (low on disk or memory): publishes wait
@@ -132,7 +139,12 @@ public sealed partial class Bus : IBus, IAsyncDisposable
         };
         // After Uri, which sets the client's own, laxer TLS options for amqps://.
         TlsSettings? tls = TlsSettings.Configure(factory, options);
-        string endpoint = BusOptions.Redact(options.Uri);
+        // The endpoints to try, on connect and on every recovery: Endpoints' hosts and ports, each with its own TLS server
+        // name, or Uri's alone.
+        var endpoints = new EndpointList(
+            EndpointList.HostsOf(options).Select(node => new AmqpTcpEndpoint(node.Host, node.Port, tls?.For(node.Host) ?? new SslOption(), factory.MaxInboundMessageBodySize)).ToArray(),
+            options.EndpointOrder);
+        string endpoint = options.Endpoints is { Count: > 0 } ? $"{BusOptions.Redact(options.Uri)} (nodes {endpoints})" : BusOptions.Redact(options.Uri);
 
         TimeSpan delay = TimeSpan.FromMilliseconds(100);
         for (int attempt = 1; ; attempt++)
@@ -140,7 +152,7 @@ public sealed partial class Bus : IBus, IAsyncDisposable
             IConnection connection;
             try
             {
-                connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection = await factory.CreateConnectionAsync(endpoints, options.ClientName, cancellationToken).ConfigureAwait(false);
             }
             catch (BrokerUnreachableException ex) when (ex.InnerException is AuthenticationFailureException denied)
             {
@@ -160,7 +172,7 @@ public sealed partial class Bus : IBus, IAsyncDisposable
                 continue;
             }
 
-            var bus = new Bus(options, connection, loggers);
+            var bus = new Bus(options, connection, endpoints, loggers);
             try
             {
                 // A missing vhost or missing permissions close the connection right after it opens: find out now, not at the first publish.
@@ -172,7 +184,7 @@ public sealed partial class Bus : IBus, IAsyncDisposable
                 throw new BrokerAccessDeniedException(endpoint, options.Uri, reason.ReplyText, reason.ReplyCode, ex);
             }
 
-            Log.Connected(logger, endpoint, options.ClientName);
+            Log.Connected(logger, bus.ConnectedNode?.ToString() ?? endpoint, options.ClientName);
             return bus;
         }
     }
@@ -243,5 +255,6 @@ public sealed partial class Bus : IBus, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"Bus {{ {BusOptions.Redact(Options.Uri)}, {(IsConnected ? "connected" : "disconnected")} }}";
+    public override string ToString() =>
+        $"Bus {{ {BusOptions.Redact(Options.Uri)}, {(ConnectedNode is { } node ? $"connected to {node.Endpoint}" : "disconnected")} }}";
 }

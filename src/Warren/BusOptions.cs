@@ -148,6 +148,11 @@ public sealed class BusOptions
         {
             yield return (nameof(DeclareMode), $"must be Declare, Verify or None (is {(int)DeclareMode})");
         }
+
+        foreach ((string Setting, string Problem) problem in EndpointProblems())
+        {
+            yield return problem;
+        }
     }
 
     /// <summary>The options with the password masked.</summary>
@@ -164,5 +169,99 @@ public sealed class BusOptions
         string user = uri.UserInfo.Split(':')[0];
         var builder = new UriBuilder(uri) { UserName = user, Password = "***" };
         return builder.Uri.ToString();
+    }
+
+    /// <summary>
+    /// The nodes of a cluster to connect to, as <c>amqp://host:port</c> URIs (<c>amqps://</c> for TLS), tried in
+    /// <see cref="EndpointOrder"/> when the bus connects and again on every recovery after a connection loss, so that the
+    /// bus fails over to another node when its node goes down. Only their hosts and ports count: the user, password,
+    /// virtual host and TLS settings are <see cref="Uri"/>'s for every node (an endpoint may repeat them, but not differ),
+    /// and <see cref="Uri"/>'s own host is not tried unless it is listed. Empty by default: the bus connects to
+    /// <see cref="Uri"/> alone. In configuration, <c>Warren:Endpoints</c> is an array of URIs or of <c>host:port</c>, or one
+    /// string of them separated by commas (<c>"rabbit1:5672,rabbit2:5672"</c>).
+    /// </summary>
+    public IList<Uri> Endpoints { get; set; } = new List<Uri>();
+
+    /// <summary>
+    /// In which order the nodes of <see cref="Endpoints"/> are tried, on connect and on every recovery:
+    /// <see cref="EndpointOrder.Shuffle"/> by default. Either way, a recovery tries the node whose connection was just lost last.
+    /// </summary>
+    public EndpointOrder EndpointOrder { get; set; } = EndpointOrder.Shuffle;
+
+    /// <summary>What cannot work in <see cref="Endpoints"/>: a node that is not an AMQP URI, or that disagrees with <see cref="Uri"/>.</summary>
+    private IEnumerable<(string Setting, string Problem)> EndpointProblems()
+    {
+        if (Endpoints is null)
+        {
+            yield return (nameof(Endpoints), "cannot be null; leave it empty to connect to Uri alone");
+            yield break;
+        }
+
+        if (!System.Enum.IsDefined(EndpointOrder))
+        {
+            yield return (nameof(EndpointOrder), $"must be {nameof(EndpointOrder.Shuffle)} or {nameof(EndpointOrder.InOrder)} (is {(int)EndpointOrder})");
+        }
+
+        bool uriUsable = Uri is { IsAbsoluteUri: true } && (Uri.Scheme == "amqp" || Uri.Scheme == "amqps");
+        for (int i = 0; i < Endpoints.Count; i++)
+        {
+            string setting = $"{nameof(Endpoints)}:{i}";
+            Uri? endpoint = Endpoints[i];
+            if (endpoint is null)
+            {
+                yield return (setting, "is null: each endpoint must be an amqp:// or amqps:// URI such as amqp://rabbit1:5672");
+                continue;
+            }
+
+            if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != "amqp" && endpoint.Scheme != "amqps") || endpoint.Host.Length == 0)
+            {
+                yield return (setting, $"must be an amqp:// or amqps:// URI with a host, such as amqp://rabbit1:5672, not '{(endpoint.IsAbsoluteUri ? Redact(endpoint) : endpoint.OriginalString)}'");
+                continue;
+            }
+
+            if (!uriUsable)
+            {
+                continue;
+            }
+
+            if (endpoint.Scheme != Uri!.Scheme)
+            {
+                yield return (setting, $"is {endpoint.Scheme}:// but Uri is {Uri.Scheme}://: TLS comes from Uri, the same for every node; use one scheme");
+            }
+
+            if (endpoint.UserInfo.Length > 0 && endpoint.UserInfo != Uri.UserInfo)
+            {
+                yield return (setting, $"names the user '{endpoint.UserInfo.Split(':')[0]}' or a password that Uri does not ('{Uri.UserInfo.Split(':')[0]}'): credentials come from Uri, the same for every node; leave them out of the endpoint");
+            }
+
+            string vhost = endpoint.AbsolutePath;
+            if (vhost.Length > 1 && vhost != Uri.AbsolutePath)
+            {
+                yield return (setting, $"names the virtual host '{System.Uri.UnescapeDataString(vhost[1..])}' but Uri names '{(Uri.AbsolutePath.Length > 1 ? System.Uri.UnescapeDataString(Uri.AbsolutePath[1..]) : "/")}': the virtual host comes from Uri, the same for every node; leave it out of the endpoint");
+            }
+        }
+    }
+
+    /// <summary>
+    /// One endpoint as configuration gives it: an <c>amqp://</c> or <c>amqps://</c> URI, or <c>host[:port]</c> (then with
+    /// <paramref name="scheme"/>, <see cref="Uri"/>'s). Null when it is neither.
+    /// </summary>
+    internal static Uri? ParseEndpoint(string text, string scheme)
+    {
+        text = text.Trim();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (text.StartsWith("amqp://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("amqps://", StringComparison.OrdinalIgnoreCase))
+        {
+            return System.Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) ? uri : null;
+        }
+
+        // host, host:port or [v6]:port; nothing else (no user, no path) without a scheme.
+        return text.IndexOfAny(['/', '@', '?', '#']) < 0 && System.Uri.TryCreate($"{scheme}://{text}", UriKind.Absolute, out Uri? hostPort) && hostPort.Host.Length > 0
+            ? hostPort
+            : null;
     }
 }

@@ -33,6 +33,9 @@ public sealed class ConnectionLostEventArgs : EventArgs
     /// <summary>The network error behind the loss, if there was one.</summary>
     public Exception? Exception { get; }
 
+    /// <summary>The broker node whose connection was lost (see <see cref="Bus.ConnectedNode"/>); null if unknown.</summary>
+    public BrokerNode? Node { get; init; }
+
     /// <summary>
     /// One line for logs: reply code, reason and who closed the connection, and the network error when there was one
     /// (a missed heartbeat only says "End of stream" in the reply text; the cause is in the exception).
@@ -44,7 +47,7 @@ public sealed class ConnectionLostEventArgs : EventArgs
     private string Closer => InitiatedByBroker ? "closed by the broker" : "closed by the client library or the network";
 
     /// <inheritdoc/>
-    public override string ToString() => $"Connection lost at {LostAt:O}: {Reason}";
+    public override string ToString() => $"Connection{(Node is null ? string.Empty : $" to {Node.Endpoint}")} lost at {LostAt:O}: {Reason}";
 }
 
 /// <summary>The connection is back (<see cref="Bus.ConnectionRecovered"/>), with every declaration and consumer the bus made.</summary>
@@ -63,8 +66,14 @@ public sealed class ConnectionRecoveredEventArgs : EventArgs
     /// <summary>When the recovery completed.</summary>
     public DateTimeOffset RecoveredAt { get; }
 
+    /// <summary>
+    /// The broker node the connection recovered on: another node of <see cref="BusOptions.Endpoints"/> than the lost one
+    /// when the bus failed over. Null if unknown.
+    /// </summary>
+    public BrokerNode? Node { get; init; }
+
     /// <inheritdoc/>
-    public override string ToString() => $"Connection recovered at {RecoveredAt:O} after {Downtime}";
+    public override string ToString() => $"Connection recovered{(Node is null ? string.Empty : $" on {Node.Endpoint}")} at {RecoveredAt:O} after {Downtime}";
 }
 
 /// <summary>

@@ -16,6 +16,9 @@ namespace Warren.Internal;
 /// </summary>
 internal sealed class ConnectionState
 {
+    private readonly IConnection _connection;
+    private readonly EndpointList? _endpoints;
+    private volatile BrokerNode? _node;
     private readonly object _sender;
     private readonly ILogger _logger;
     private readonly TimeSpan _recoveryInterval;
@@ -32,8 +35,12 @@ internal sealed class ConnectionState
     /// <param name="sender">The sender of the events: the bus.</param>
     /// <param name="logger">The connection's log category.</param>
     /// <param name="recoveryInterval">How long the client waits between reconnection attempts (for the log).</param>
-    public ConnectionState(IConnection connection, object sender, ILogger logger, TimeSpan recoveryInterval)
+    /// <param name="endpoints">The endpoints the connection recovers to: told which one was lost, so it is tried last.</param>
+    public ConnectionState(IConnection connection, object sender, ILogger logger, TimeSpan recoveryInterval, EndpointList? endpoints = null)
     {
+        _connection = connection;
+        _endpoints = endpoints;
+        _node = BrokerNode.Of(connection);
         _sender = sender;
         _logger = logger;
         _recoveryInterval = recoveryInterval;
@@ -72,6 +79,9 @@ internal sealed class ConnectionState
     /// <summary>Why the connection was lost, while it is recovering; null otherwise.</summary>
     public string? LostReason => IsRecovering ? _lostReason : null;
 
+    /// <summary>The node the connection reached last: the current one while connected, the lost one while recovering.</summary>
+    public BrokerNode? Node => _node;
+
     /// <summary>The bus is closing the connection on purpose: no loss to report.</summary>
     public void Closing() => _closing = true;
 
@@ -84,12 +94,18 @@ internal sealed class ConnectionState
 
         // A new connection starts unblocked.
         Interlocked.Exchange(ref _blockedAt, 0);
+        BrokerNode? node = _node;
+        // The next recovery attempts try the other nodes first.
+        _endpoints?.Lost(_connection.Endpoint);
         var lost = new ConnectionLostEventArgs(
-            reason.ReplyCode, reason.ReplyText, reason.Initiator == ShutdownInitiator.Peer, DateTimeOffset.UtcNow, reason.Exception);
+            reason.ReplyCode, reason.ReplyText, reason.Initiator == ShutdownInitiator.Peer, DateTimeOffset.UtcNow, reason.Exception)
+        {
+            Node = node,
+        };
         _lostReason = lost.Reason;
         if (Interlocked.CompareExchange(ref _lostAt, Stopwatch.GetTimestamp(), 0) == 0)
         {
-            Log.ConnectionLost(_logger, lost.Reason);
+            Log.ConnectionLost(_logger, node?.ToString() ?? "the broker", lost.Reason);
             Raise(ConnectionLost, lost, nameof(ConnectionLost));
         }
         else
@@ -103,10 +119,12 @@ internal sealed class ConnectionState
 
     private Task OnRecovered()
     {
+        BrokerNode? node = BrokerNode.Of(_connection);
+        _node = node;
         long lostAt = Interlocked.Exchange(ref _lostAt, 0);
         TimeSpan downtime = lostAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(lostAt);
-        Log.ConnectionRecovered(_logger, downtime);
-        Raise(ConnectionRecovered, new ConnectionRecoveredEventArgs(downtime, DateTimeOffset.UtcNow), nameof(ConnectionRecovered));
+        Log.ConnectionRecovered(_logger, node?.ToString() ?? "the broker", downtime);
+        Raise(ConnectionRecovered, new ConnectionRecoveredEventArgs(downtime, DateTimeOffset.UtcNow) { Node = node }, nameof(ConnectionRecovered));
         return Task.CompletedTask;
     }
 

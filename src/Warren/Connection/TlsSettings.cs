@@ -15,13 +15,13 @@ namespace Warren.Internal;
 internal sealed class TlsSettings
 {
     private readonly X509Certificate2Collection? _trusted;
-    private readonly string _host;
+    private readonly X509Certificate2? _client;
     private volatile string? _lastRefusal;
 
-    private TlsSettings(X509Certificate2Collection? trusted, string host)
+    private TlsSettings(X509Certificate2Collection? trusted, X509Certificate2? client)
     {
         _trusted = trusted is { Count: > 0 } ? trusted : null;
-        _host = host;
+        _client = client;
     }
 
     /// <summary>Why the last certificate was refused; null while none was.</summary>
@@ -43,28 +43,31 @@ internal sealed class TlsSettings
             return null;
         }
 
-        var settings = new TlsSettings(options.TrustedCertificates, options.Uri.IdnHost);
-        factory.Ssl = new SslOption
-        {
-            Enabled = true,
-            ServerName = options.Uri.IdnHost,
-            // Let the OS choose the best version it supports.
-            Version = SslProtocols.None,
-            AcceptablePolicyErrors = SslPolicyErrors.None,
-            CertificateValidationCallback = settings.Validate,
-            Certs = options.ClientCertificate is { } client ? new X509CertificateCollection { client } : null,
-        };
+        var settings = new TlsSettings(options.TrustedCertificates, options.ClientCertificate);
+        factory.Ssl = settings.For(options.Uri.IdnHost);
         return settings;
     }
 
-    private bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    /// <summary>The TLS options of one endpoint: the certificate must name <paramref name="host"/>, the host connected to.</summary>
+    public SslOption For(string host) => new()
     {
-        string? refusal = Refusal(certificate, chain, errors);
+        Enabled = true,
+        ServerName = host,
+        // Let the OS choose the best version it supports.
+        Version = SslProtocols.None,
+        AcceptablePolicyErrors = SslPolicyErrors.None,
+        CertificateValidationCallback = (_, certificate, chain, errors) => Validate(host, certificate, chain, errors),
+        Certs = _client is { } client ? new X509CertificateCollection { client } : null,
+    };
+
+    private bool Validate(string host, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        string? refusal = Refusal(host, certificate, chain, errors);
         _lastRefusal = refusal;
         return refusal is null;
     }
 
-    private string? Refusal(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    private string? Refusal(string host, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -80,7 +83,7 @@ internal sealed class TlsSettings
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
         {
             // Never accepted, even for a trusted certificate: it would let any holder of a trusted certificate impersonate this host.
-            return $"it does not name the host connected to, '{_host}' (it names '{leaf.GetNameInfo(X509NameType.DnsName, forIssuer: false)}', subject '{leaf.Subject}')";
+            return $"it does not name the host connected to, '{host}' (it names '{leaf.GetNameInfo(X509NameType.DnsName, forIssuer: false)}', subject '{leaf.Subject}')";
         }
 
         string systemVerdict = ChainStatus(chain);

@@ -12,11 +12,11 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Warning, "Connection to {Endpoint} failed (attempt {Attempt}: {Reason}); retrying in {Delay}")]
     public static partial void ConnectRetry(ILogger logger, string endpoint, int attempt, TimeSpan delay, string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "Connection lost: {Reason}")]
-    public static partial void ConnectionLost(ILogger logger, string reason);
+    [LoggerMessage(3, LogLevel.Warning, "Connection to {Node} lost: {Reason}")]
+    public static partial void ConnectionLost(ILogger logger, string node, string reason);
 
-    [LoggerMessage(4, LogLevel.Information, "Connection recovered after {Downtime}, with its declarations and consumers")]
-    public static partial void ConnectionRecovered(ILogger logger, TimeSpan downtime);
+    [LoggerMessage(4, LogLevel.Information, "Connection recovered on {Node} after {Downtime}, with its declarations and consumers")]
+    public static partial void ConnectionRecovered(ILogger logger, string node, TimeSpan downtime);
 
     [LoggerMessage(5, LogLevel.Warning, "Connection blocked by the broker: {Reason}")]
     public static partial void ConnectionBlocked(ILogger logger, string reason);

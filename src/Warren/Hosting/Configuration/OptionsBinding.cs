@@ -29,6 +29,13 @@ internal static class OptionsBinding
         read.UShort(nameof(BusOptions.Prefetch), value => options.Prefetch = value);
         read.Section(nameof(BusOptions.Retry), retry => Bind(retry, options.Retry ??= new RetryPolicy()));
         read.Enum<DeclareMode>(nameof(BusOptions.DeclareMode), value => options.DeclareMode = value);
+        // After Uri, whose scheme a bare host:port takes.
+        read.SplitList(
+            nameof(BusOptions.Endpoints),
+            text => BusOptions.ParseEndpoint(text, options.Uri?.Scheme ?? "amqp"),
+            "an amqp:// or amqps:// URI, or host:port",
+            value => options.Endpoints = [.. value]);
+        read.Enum<EndpointOrder>(nameof(BusOptions.EndpointOrder), value => options.EndpointOrder = value);
         read.Skip(Consumers);
         read.Skip(RpcServers);
         read.Skip(RpcClients);

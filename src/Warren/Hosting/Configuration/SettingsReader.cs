@@ -85,6 +85,45 @@ internal sealed class SettingsReader
         Assign(key, values, assign);
     }
 
+    /// <summary>
+    /// A list given either as the section's children in index order (a JSON array) or as one string of items separated by
+    /// commas (an environment variable), each item read by <paramref name="parse"/>; an item it cannot read is a problem
+    /// naming its index.
+    /// </summary>
+    public void SplitList<T>(string key, Func<string, T?> parse, string expected, Action<IReadOnlyList<T>> assign)
+        where T : class
+    {
+        _known.Add(key);
+        IConfigurationSection list = _section.GetSection(key);
+        if (!list.Exists())
+        {
+            return;
+        }
+
+        IEnumerable<(string Index, string Text)> items = list.Value is { } text
+            ? text.Split(',').Select((item, index) => (index.ToString(CultureInfo.InvariantCulture), item))
+            : Items(list).Select(item => (item.Key, item.Value ?? string.Empty));
+        List<T> values = [];
+        bool readable = true;
+        foreach ((string index, string item) in items)
+        {
+            if (parse(item) is { } value)
+            {
+                values.Add(value);
+            }
+            else
+            {
+                Problem(key, $"item {index} must be {expected}; '{item}' is not");
+                readable = false;
+            }
+        }
+
+        if (readable)
+        {
+            Assign(key, values, assign);
+        }
+    }
+
     /// <summary>A nested section, read by <paramref name="read"/> when it is present.</summary>
     public void Section(string key, Action<SettingsReader> read)
     {

@@ -6,19 +6,20 @@ using RabbitMQ.Client;
 using Warren.IntegrationTests.Infrastructure;
 using Xunit;
 
-namespace Warren.IntegrationTests;
+namespace Warren.Cluster.Tests;
 
 /// <summary>
-/// The three-node test cluster itself (<c>scripts/cluster.sh</c>, <see cref="BrokerCluster"/>): every node takes AMQP
+/// The three-node test cluster itself (<c>scripts/cluster.sh</c>, <see cref="BrokerCluster"/>, shared by the <see cref="ClusterSuite"/>): every node takes AMQP
 /// connections, a quorum queue has a member on each, and it keeps its messages when its leader crashes and comes back.
 /// </summary>
-[Collection(BrokerClusterCollection.Name)]
-public sealed class ClusterSmokeTests
+[Collection(ClusterSuite.Name)]
+public sealed class ClusterSmokeTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task A_quorum_queue_declared_on_one_node_takes_messages_on_another_and_keeps_them_when_its_leader_is_killed_and_restarted()
     {
-        await using BrokerCluster cluster = await BrokerCluster.StartAsync();
+        fixture.EnsureAllUp();
+        BrokerCluster cluster = fixture.Cluster;
         string queue = $"warren.test.cluster.smoke.{Guid.NewGuid():N}";
 
         // Every node answers on its own AMQP port and is a member of one cluster.
