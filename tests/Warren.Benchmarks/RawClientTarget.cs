@@ -8,7 +8,7 @@ using RabbitMQ.Client.Events;
 namespace Warren.Benchmarks;
 
 /// <summary>
-/// The baseline: RabbitMQ.Client 7.1.2 written by hand the way the client's PublisherConfirms sample does it,
+/// The baseline: RabbitMQ.Client 7.2.2 written by hand the way the client's PublisherConfirms sample does it,
 /// doing the same work per message as Warren (System.Text.Json body, the same AMQP properties, ack per message).
 /// </summary>
 internal sealed class RawClientTarget(Uri uri) : IBenchTarget
@@ -36,7 +36,7 @@ internal sealed class RawClientTarget(Uri uri) : IBenchTarget
             new CreateChannelOptions(
                 publisherConfirmationsEnabled: true,
                 publisherConfirmationTrackingEnabled: true,
-                // throttlingPercentage 0: without it 7.1.2 delays each publish once half of the permits are taken.
+                // throttlingPercentage 0: without it the client delays each publish once half of the permits are taken.
                 outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(Harness.PublishWindow, throttlingPercentage: 0)),
             cancellationToken);
         await _publishChannel.QueueDeclareAsync(QueueName, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: cancellationToken);

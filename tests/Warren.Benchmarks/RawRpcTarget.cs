@@ -9,7 +9,7 @@ using RabbitMQ.Client.Events;
 namespace Warren.Benchmarks;
 
 /// <summary>
-/// The RPC baseline: a RabbitMQ.Client 7.1.2 client and server written by hand the way RabbitMQ's tutorial six does it,
+/// The RPC baseline: a RabbitMQ.Client 7.2.2 client and server written by hand the way RabbitMQ's tutorial six does it,
 /// with direct reply-to instead of a declared reply queue, and doing the same work per call as Warren: the same
 /// System.Text.Json bodies (the bare argument, the bare result), the same AMQP properties but for Warren's expiration,
 /// and the request acked after the reply is published.

@@ -56,6 +56,9 @@ internal abstract class PendingCall
         }
     }
 
+    /// <summary>Whether the call already ended: replied, failed, timed out or cancelled.</summary>
+    public bool IsCompleted => Volatile.Read(ref _completed) != 0;
+
     public void Fail(Exception error)
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)

@@ -20,6 +20,9 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How often a request held up by a connection outage tries again.</summary>
+    private static readonly TimeSpan ResendPause = TimeSpan.FromMilliseconds(100);
+
     private readonly TopologyDeclarations _topology;
     private readonly int _maxMessageSize;
     private readonly RpcReplyQueue _mode;
@@ -77,22 +80,17 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Registers the call, sends its request and waits for the reply. The call's deadline bounds all of it: the request is
+    /// sent apart from the wait, so a send held up by a connection outage (or a channel the client never answers on) still
+    /// ends in <see cref="TimeoutException"/> when the sweeper expires the call.
+    /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TResult> SendAndWaitAsync<TArguments, TResult>(
         RpcServiceDescriptor service, int method, TArguments arguments, RpcCallSettings settings, RpcTelemetry? telemetry, CancellationToken cancellationToken)
         where TArguments : IRpcArguments
     {
-        IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
-        if (!settings.QueueDeclared)
-        {
-            await _topology.EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(cancellationToken).ConfigureAwait(false);
-            settings.QueueDeclared = true;
-        }
-
         string methodName = service.MethodNames[method];
-        string correlationId = NextCorrelationId();
-        var pending = new PendingCall<TResult>(service.Queue, methodName, Environment.TickCount64 + settings.TimeoutMilliseconds, _json);
-        _pending[correlationId] = pending;
         PooledJsonWriter body = _writers.Rent();
         try
         {
@@ -102,41 +100,110 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
             {
                 throw MessageLimitException.BodyTooLarge(methodName, $"request to {service.Queue}.{methodName}", body.WrittenMemory.Length, _maxMessageSize);
             }
-            var properties = new BasicProperties
-            {
-                ContentType = "application/json",
-                CorrelationId = correlationId,
-                ReplyTo = _replyTo,
-                Type = methodName,
-                // An abandoned request expires in the queue instead of running after its caller gave up.
-                Expiration = settings.Expiration,
-                DeliveryMode = service.Durable ? DeliveryModes.Persistent : DeliveryModes.Transient,
-            };
-            telemetry?.Sending(properties, body.WrittenMemory.Length);
-            TraceContext.InjectCurrent(properties);
-            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await channel.BasicPublishAsync(string.Empty, service.Queue, mandatory: false, properties, body.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
         }
         catch
         {
-            _pending.TryRemove(correlationId, out _);
+            _writers.Return(body);
             throw;
         }
-        finally
+
+        string correlationId = NextCorrelationId();
+        var pending = new PendingCall<TResult>(service.Queue, methodName, Environment.TickCount64 + settings.TimeoutMilliseconds, _json);
+        _pending[correlationId] = pending;
+        ValueTask sent = SendAsync(service, methodName, correlationId, body, settings, telemetry, pending, cancellationToken);
+        if (sent.IsCompletedSuccessfully)
         {
-            _writers.Return(body);
+            sent.GetAwaiter().GetResult();
+        }
+        else
+        {
+            _ = FailIfNotSentAsync(sent, correlationId);
         }
 
         using (cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(static (state, token) => ((RpcCancellation)state!).Cancel(token), new RpcCancellation(this, correlationId)) : default)
         {
             return await pending.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Publishes the request; while the connection is down, waits for it and sends again, until the call ends (its reply,
+    /// timeout or cancellation). Nothing is sent twice unless a connection died while the request was being written.
+    /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAsync(
+        RpcServiceDescriptor service, string method, string correlationId, PooledJsonWriter body, RpcCallSettings settings, RpcTelemetry? telemetry,
+        PendingCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    IChannel channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
+                    if (!settings.QueueDeclared)
+                    {
+                        await _topology.EnsureQueueDeclaredAsync(service.Queue, service.QueueSettings).WaitAsync(cancellationToken).ConfigureAwait(false);
+                        settings.QueueDeclared = true;
+                    }
+
+                    // Built once the channel is there: the first call's channel is what sets the reply queue.
+                    var properties = new BasicProperties
+                    {
+                        ContentType = "application/json",
+                        CorrelationId = correlationId,
+                        ReplyTo = _replyTo,
+                        Type = method,
+                        // An abandoned request expires in the queue instead of running after its caller gave up.
+                        Expiration = settings.Expiration,
+                        DeliveryMode = service.Durable ? DeliveryModes.Persistent : DeliveryModes.Transient,
+                    };
+                    telemetry?.Sending(properties, body.WrittenMemory.Length);
+                    TraceContext.InjectCurrent(properties);
+                    await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await channel.BasicPublishAsync(string.Empty, service.Queue, mandatory: false, properties, body.WrittenMemory, CancellationToken.None)
+                            .ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _sendLock.Release();
+                    }
+
+                    return;
+                }
+                catch (Exception ex) when (Errors.IsConnectionFault(ex) && !call.IsCompleted)
+                {
+                    // The connection is down, so nothing went out: wait for it to come back, until the call ends.
+                    await Task.Delay(ResendPause, cancellationToken).ConfigureAwait(false);
+                    if (call.IsCompleted)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _writers.Return(body);
+        }
+    }
+
+    /// <summary>A request that could not be sent (a declaration refused, the bus disposed, the caller cancelled) fails its call.</summary>
+    private async Task FailIfNotSentAsync(ValueTask sent, string correlationId)
+    {
+        try
+        {
+            await sent.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            if (_pending.TryRemove(correlationId, out PendingCall? call))
+            {
+                call.Fail(ex);
+            }
         }
     }
 
