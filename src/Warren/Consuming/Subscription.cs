@@ -24,6 +24,11 @@ namespace Warren;
 /// Messages that were delivered but not acknowledged come back from the broker marked redelivered. Handlers still
 /// running on a channel the broker closed see their cancellation token fire: they can no longer acknowledge, and the
 /// broker has already put their messages back.
+/// <para>
+/// On a stream queue nothing goes back: an unfinished message is left unacknowledged, the offset the subscription
+/// stores (see <see cref="SubscribeOptions.StreamConsumerName"/>) stops before it, and every resume, after a channel
+/// error or a connection recovery, consumes again from the offset after the last one processed.
+/// </para>
 /// </remarks>
 public sealed class Subscription : IAsyncDisposable
 {
