@@ -157,6 +157,40 @@ internal static partial class ContractRules
         return kind;
     }
 
+    /// <summary>The <c>[Consumer]</c> properties of a stream consumer.</summary>
+    public const string StreamOffsetArgument = "StreamOffset";
+    public const string StreamConsumerNameArgument = "StreamConsumerName";
+    public const string TrackStreamOffsetArgument = "TrackStreamOffset";
+
+    /// <summary>
+    /// Why the text of <c>[Consumer(StreamOffset = ...)]</c> is not a stream offset, or null when it is: what
+    /// <c>StreamOffset.TryParse</c> reads at run time (first, last, next, a whole number, an ISO 8601 time).
+    /// </summary>
+    public static string? StreamOffsetProblem(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        string trimmed = text.Trim();
+        if (trimmed.Equals("first", System.StringComparison.OrdinalIgnoreCase) || trimmed.Equals("last", System.StringComparison.OrdinalIgnoreCase)
+            || trimmed.Equals("next", System.StringComparison.OrdinalIgnoreCase)
+            || long.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            return null;
+        }
+
+        if (trimmed.Length >= 10 && char.IsDigit(trimmed[0]) && System.DateTimeOffset.TryParse(
+            trimmed, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out _))
+        {
+            return null;
+        }
+
+        return $"'{text}' is not a stream offset: use \"first\", \"last\", \"next\", a whole number (an offset) or an ISO 8601 time such as \"2024-05-01T12:00:00Z\"";
+    }
+
     /// <summary>The method's name on the wire: <c>[RpcMethod("name")]</c>, else the C# name without <c>Async</c>.</summary>
     public static string WireName(IMethodSymbol method, AttributeData rpcMethod)
     {

@@ -99,11 +99,33 @@ public sealed partial class WarrenGenerator
                         durable: {{Bool(spec.Durable)}},
                         prefetch: {{spec.Prefetch}},
                         bindingKeys: {{bindingKeys}},
-                        headerBindings: {{headerBindings}}{{QueueTypeArguments(spec.QueueType, spec.DeliveryLimit, spec.Arguments, separator: "\n        ")}});
+                        headerBindings: {{headerBindings}}{{QueueTypeArguments(spec.QueueType, spec.DeliveryLimit, spec.Arguments, separator: "\n        ")}}{{StreamArguments(spec)}});
                 }
                 """);
             writer.CloseBlock();
             return writer.ToString();
+        }
+
+        /// <summary>The descriptor constructor's stream consumer arguments, each after a comma; nothing when the consumer sets none.</summary>
+        private static string StreamArguments(ConsumerSpec spec)
+        {
+            var text = new System.Text.StringBuilder();
+            if (spec.StreamOffset is not null)
+            {
+                text.Append(",\n        streamOffset: ").Append(Literal(spec.StreamOffset));
+            }
+
+            if (spec.StreamConsumerName is not null)
+            {
+                text.Append(",\n        streamConsumerName: ").Append(Literal(spec.StreamConsumerName));
+            }
+
+            if (!spec.TrackStreamOffset)
+            {
+                text.Append(",\n        trackStreamOffset: false");
+            }
+
+            return text.ToString();
         }
 
         /// <summary>

@@ -139,7 +139,10 @@ public sealed partial class WarrenGenerator
                 Arguments: QueueArgumentsOf(FindAttribute(type, KnownNames.QueueArgumentsAttribute), IsSingleActive(consumer)),
                 Prefetch: prefetch,
                 BindingKeys: bindingKeys.ToEquatableArray(),
-                HeaderBindings: headerBindings.ToEquatableArray());
+                HeaderBindings: headerBindings.ToEquatableArray(),
+                StreamOffset: NamedString(consumer, StreamOffsetArgument),
+                StreamConsumerName: NamedString(consumer, StreamConsumerNameArgument),
+                TrackStreamOffset: !consumer.NamedArguments.Any(a => a.Key == TrackStreamOffsetArgument && a.Value.Value is false));
         }
 
         public static JsonContextSpec? ParseJsonContext(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

@@ -64,24 +64,26 @@ public sealed partial class Bus
     internal async Task<Subscription> SubscribeCoreAsync<TMessage>(
         MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, SubscriptionPlan plan, CancellationToken cancellationToken)
     {
-        if (plan.QueueSettings.Type == QueueType.Stream)
-        {
-            // Consuming a stream needs offsets (x-stream-offset) and has no nack or error queue: not built yet.
-            throw new NotSupportedException($"Queue '{plan.Queue}' is a stream queue: Warren declares stream queues and publishes to them, but does not consume them yet.");
-        }
-
         string errorQueue = plan.ErrorQueueFor(message);
         RetryPolicy retry = plan.Retry ?? Options.Retry ?? new RetryPolicy();
         if (_topology.Mode == DeclareMode.Verify)
         {
             // Everything the subscription uses, checked at once, so that one error lists every difference.
-            await _topology.VerifyAsync(plan.Describe(message), TopologyExpectation.ForSubscription(message, plan, errorQueue), cancellationToken).ConfigureAwait(false);
+            List<TopologyExpectation> expected = TopologyExpectation.ForSubscription(message, plan, errorQueue);
+            if (plan.Stream?.OffsetsQueue is { } offsetsQueue)
+            {
+                expected.Add(TopologyExpectation.Queue(offsetsQueue, StreamPlan.OffsetsQueueSettings));
+            }
+
+            await _topology.VerifyAsync(plan.Describe(message), expected, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             await _topology.EnsureDeclaredAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // A stream keeps every message: the subscription reads it from an offset, and tracks how far it got.
+        StreamCursor? stream = plan.Stream is { } streamPlan ? new StreamCursor(streamPlan, _consumers.Connection, _publisher, _topology, _consumers.Logger) : null;
         var setup = new ConsumerSetup(
             plan.Prefetch,
             plan.Concurrency,
@@ -91,7 +93,8 @@ public sealed partial class Bus
                 return _topology.EnsureDeclaredAsync(message).WaitAsync(ct);
             },
             (channel, ct) => _topology.DeclareSubscriptionQueueAsync(channel, message, plan, errorQueue, ct),
-            (channel, subscription) => new ConsumerPump<TMessage>(channel, _pumps, message, consumer, subscription, retry, errorQueue));
+            (channel, subscription) => new ConsumerPump<TMessage>(channel, _pumps, message, consumer, subscription, retry, errorQueue, stream),
+            stream);
         return await StartSubscriptionAsync(_consumers, setup, cancellationToken).ConfigureAwait(false);
     }
 

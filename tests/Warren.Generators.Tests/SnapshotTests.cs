@@ -62,6 +62,20 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Stream_consumer_with_offset_and_name()
+    {
+        Verify("Ns.TickReader.Consumer.g.cs", """
+            [Fanout("ticks")] public sealed record Tick(decimal Price);
+
+            [Consumer(Queue = "ticks.all", StreamOffset = "first", StreamConsumerName = "reader", TrackStreamOffset = false), Durable(QueueType.Stream)]
+            public sealed class TickReader : IConsumer<Tick>
+            {
+                public ValueTask HandleAsync(Tick message, MessageContext context, CancellationToken cancellationToken) => default;
+            }
+            """);
+    }
+
+    [Fact]
     public void Rpc_service_with_queue_arguments()
     {
         Verify("Ns.IPricing.Rpc.g.cs", """

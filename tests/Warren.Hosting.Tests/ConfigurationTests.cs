@@ -110,6 +110,60 @@ public sealed class ConfigurationTests
         Assert.Equal(RpcReplyQueue.Private, client.ReplyQueue);
     }
 
+    [Theory]
+    [InlineData("first", "first")]
+    [InlineData("LAST", "last")]
+    [InlineData("next", "next")]
+    [InlineData("12345", "12345")]
+    [InlineData("2024-05-01T12:00:00Z", "2024-05-01T12:00:00Z")]
+    [InlineData("2024-05-01T14:00:00+02:00", "2024-05-01T12:00:00Z")]
+    public void A_stream_consumer_reads_its_offset_name_and_commit_policy_from_configuration(string offset, string expected)
+    {
+        string json = $$"""
+            {
+              "Warren": {
+                "Consumers": {
+                  "OrderConsumer": {
+                    "Queue": "orders.stream", "QueueType": "Stream", "Bindings": [ "eu" ],
+                    "StreamOffset": "{{offset}}", "StreamConsumerName": "billing", "TrackStreamOffset": true,
+                    "StreamOffsetCommitEvery": 10, "StreamOffsetCommitInterval": "00:00:00.500"
+                  }
+                }
+              }
+            }
+            """;
+        using IHost host = Build(json);
+
+        SubscribeOptions consumer = host.Services.GetRequiredService<IOptionsMonitor<SubscribeOptions>>().Get(nameof(OrderConsumer));
+        Assert.Equal(expected, consumer.StreamOffset!.ToString());
+        Assert.Equal(StreamOffset.Parse(expected), consumer.StreamOffset);
+        Assert.Equal("billing", consumer.StreamConsumerName);
+        Assert.True(consumer.TrackStreamOffset);
+        Assert.Equal(10, consumer.StreamOffsetCommitEvery);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), consumer.StreamOffsetCommitInterval);
+    }
+
+    [Fact]
+    public async Task An_invalid_stream_offset_in_configuration_fails_the_start_naming_the_key()
+    {
+        string json = """
+            {
+              "Warren": {
+                "Consumers": {
+                  "OrderConsumer": { "Queue": "orders.stream", "QueueType": "Stream", "Bindings": [ "eu" ], "StreamOffset": "beginning", "StreamOffsetCommitEvery": 0 }
+                }
+              }
+            }
+            """;
+        using IHost host = Build(json, rpc: false);
+
+        Exception failure = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+        string all = string.Join("\n", Messages(failure));
+        Assert.Contains("Warren:Consumers:OrderConsumer:StreamOffset must be first, last, next, a whole number (an offset) or an ISO 8601 time", all, StringComparison.Ordinal);
+        Assert.Contains("'beginning' is not", all, StringComparison.Ordinal);
+        Assert.Contains("StreamOffsetCommitEvery must be at least 1", all, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Code_configures_after_configuration_and_wins()
     {

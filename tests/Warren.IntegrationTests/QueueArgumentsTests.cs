@@ -176,7 +176,7 @@ public sealed class QueueArgumentsTests
     }
 
     [Fact]
-    public async Task A_stream_queue_is_declared_with_its_retention_and_cannot_be_consumed_yet()
+    public async Task A_stream_queue_is_declared_with_its_retention_and_read_from_the_first_message()
     {
         const string queue = "warren.test.qargs.stream";
         await using RawBroker raw = await Broker.RawAsync();
@@ -193,9 +193,14 @@ public sealed class QueueArgumentsTests
             Assert.Equal("100000000", listed.Arguments["x-max-length-bytes"]);
             Assert.Equal("1000000", listed.Arguments["x-stream-max-segment-size-bytes"]);
 
-            NotSupportedException refused = await Assert.ThrowsAsync<NotSupportedException>(
-                () => bus.SubscribeAsync<StreamTick>((_, _, _) => default));
-            Assert.Contains(queue, refused.Message, StringComparison.Ordinal);
+            var ticks = new Inbox<StreamTick>();
+            await using (await bus.SubscribeAsync<StreamTick>((m, c, _) => { ticks.Add(m, c); return default; }, new SubscribeOptions { StreamOffset = StreamOffset.First }))
+            {
+                await ticks.WaitForAsync(1);
+            }
+
+            Assert.Equal(1, ticks.Messages[0].Id);
+            Assert.NotNull(ticks.Items[0].Context.StreamOffset);
         }
         finally
         {

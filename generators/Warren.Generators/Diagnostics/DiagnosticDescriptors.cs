@@ -101,6 +101,12 @@ internal static class DiagnosticDescriptors
         "Queue arguments have no effect here",
         "{0}");
 
+    /// <summary>A stream consumer setting of [Consumer] that cannot work: a StreamOffset that is not one, an empty StreamConsumerName.</summary>
+    public static readonly DiagnosticDescriptor InvalidStreamConsumer = Create(
+        "WARREN016", DiagnosticSeverity.Error,
+        "Invalid stream consumer setting",
+        "{0}");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat) =>
         new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

@@ -12,6 +12,9 @@ internal sealed record HeaderBindingSpec(int Match, EquatableArray<string> Names
 /// <param name="QueueType">The type of the consumer's named queue.</param>
 /// <param name="DeliveryLimit">For a quorum queue, its delivery limit; otherwise 0.</param>
 /// <param name="Arguments">The queue's <c>[QueueArguments]</c>; null when it sets none.</param>
+/// <param name="StreamOffset">The text of <c>[Consumer(StreamOffset = ...)]</c>, or null.</param>
+/// <param name="StreamConsumerName">The name of <c>[Consumer(StreamConsumerName = ...)]</c>, or null.</param>
+/// <param name="TrackStreamOffset">The value of <c>[Consumer(TrackStreamOffset = ...)]</c>.</param>
 internal sealed record ConsumerSpec(
     string TypeName,
     string DisplayName,
@@ -25,7 +28,10 @@ internal sealed record ConsumerSpec(
     QueueArgumentsSpec? Arguments,
     int Prefetch,
     EquatableArray<string> BindingKeys,
-    EquatableArray<HeaderBindingSpec> HeaderBindings);
+    EquatableArray<HeaderBindingSpec> HeaderBindings,
+    string? StreamOffset = null,
+    string? StreamConsumerName = null,
+    bool TrackStreamOffset = true);
 
 /// <summary>A <c>JsonSerializerContext</c> of the compilation and the types its <c>[JsonSerializable]</c> attributes name.</summary>
 internal sealed record JsonContextSpec(string ContextTypeName, EquatableArray<string> TypeNames);

@@ -25,6 +25,27 @@ public sealed class ConsumerAttribute : Attribute
     /// a named queue (<see cref="Queue"/>, warning WARREN015 otherwise) that is not a stream queue.
     /// </summary>
     public bool SingleActive { get; set; }
+
+    /// <summary>
+    /// For a consumer of a stream queue (<c>[Durable(QueueType.Stream)]</c>): where it starts reading, as
+    /// <see cref="Warren.StreamOffset.Parse"/> reads it: <c>"first"</c>, <c>"last"</c>, <c>"next"</c> (the default), an
+    /// offset (<c>"1000"</c>) or an ISO 8601 time (<c>"2024-05-01T12:00:00Z"</c>). The generator checks the text
+    /// (error WARREN016). When the consumer tracks its offset (<see cref="TrackStreamOffset"/>), it starts here only until
+    /// an offset is stored for it.
+    /// </summary>
+    public string? StreamOffset { get; set; }
+
+    /// <summary>
+    /// For a consumer of a stream queue: the name its processed offset is stored under (see
+    /// <see cref="SubscribeOptions.StreamConsumerName"/>); by default the class's name.
+    /// </summary>
+    public string? StreamConsumerName { get; set; }
+
+    /// <summary>
+    /// For a consumer of a stream queue: whether it stores its processed offset and resumes from it after a restart
+    /// (true, the default) or starts from <see cref="StreamOffset"/> every time (false).
+    /// </summary>
+    public bool TrackStreamOffset { get; set; } = true;
 }
 
 /// <summary>Binds the consumer's queue to the message's direct or topic exchange with a binding key. Repeat for several keys.</summary>

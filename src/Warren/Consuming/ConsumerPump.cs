@@ -34,11 +34,18 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
     private readonly int _maxMessageSize;
     private readonly JsonTypeInfo<TMessage> _typeInfo;
     private readonly ILogger _logger;
+    // For a stream queue: where the subscription is in the stream, and this channel's deliveries. Nothing is requeued
+    // on a stream: a message left unacknowledged is read again after the stored offset by the next subscription.
+    private readonly StreamCursor? _stream;
+    private readonly StreamCursor.Epoch? _epoch;
 
     public ConsumerPump(
-        IChannel channel, ConsumerPumpContext context, MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, Subscription subscription, RetryPolicy retry, string errorQueue)
+        IChannel channel, ConsumerPumpContext context, MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, Subscription subscription, RetryPolicy retry, string errorQueue,
+        StreamCursor? stream = null)
         : base(channel)
     {
+        _stream = stream;
+        _epoch = stream?.NewEpoch();
         _context = context;
         _message = message;
         _consumer = consumer;
@@ -72,6 +79,19 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
         var delivery = new Delivery(deliveryTag, exchange, routingKey, properties, body);
         try
         {
+            if (_stream is not null)
+            {
+                long offset = MessageContext.StreamOffsetOf(properties) ?? -1;
+                _epoch!.Delivered(deliveryTag, offset);
+                if (offset >= 0 && _stream.AlreadyProcessed(offset))
+                {
+                    // Before the offset this consume asked for (the broker starts at the start of a chunk): done already.
+                    await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+                    _epoch.Completed(deliveryTag);
+                    return;
+                }
+            }
+
             if (!TryRead(properties, body.Span, out TMessage? message, out string? problem, out Exception? error))
             {
                 // Bad input does not get better by retrying: straight to the error queue.
@@ -90,8 +110,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
                 catch (OperationCanceledException) when (handlerToken.IsCancellationRequested)
                 {
                     // Shutdown outlasted its timeout: give the message back rather than lose or ack it.
-                    await Channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
-                    telemetry?.Requeued();
+                    await GiveBackAsync(deliveryTag, telemetry).ConfigureAwait(false);
                     return;
                 }
                 catch (Exception ex) when (attempt <= _retry.MaxRetries)
@@ -102,8 +121,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
                     if (!await WaitAsync(delay, stoppingToken).ConfigureAwait(false))
                     {
                         // Disposed during the back-off: the message was neither handled nor failed for good, so it goes back.
-                        await Channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
-                        telemetry?.Requeued();
+                        await GiveBackAsync(deliveryTag, telemetry).ConfigureAwait(false);
                         Log.RetryAbandonedForShutdown(_logger, properties.MessageId, _subscription.Queue);
                         return;
                     }
@@ -123,6 +141,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             }
 
             await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+            _epoch?.Completed(deliveryTag);
             telemetry?.Acked();
         }
         catch (AlreadyClosedException)
@@ -151,30 +170,41 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
         }
 
         BasicProperties copy = ErrorCopy(delivery, exceptionType, reason, attempts);
-        try
+        while (true)
         {
             try
             {
-                // Bounded at shutdown by the handler token, which fires when the shutdown timeout runs out.
-                await SendErrorCopyAsync(copy, delivery.Body, handlerToken).ConfigureAwait(false);
+                try
+                {
+                    // Bounded at shutdown by the handler token, which fires when the shutdown timeout runs out.
+                    await SendErrorCopyAsync(copy, delivery.Body, handlerToken).ConfigureAwait(false);
+                }
+                catch (PublishReturnedException)
+                {
+                    // Someone deleted the error queue after the subscription declared it: declare it again and send once more.
+                    await _context.Topology.DeclareErrorQueueAsync(_errorQueue, handlerToken).ConfigureAwait(false);
+                    await SendErrorCopyAsync(copy, delivery.Body, handlerToken).ConfigureAwait(false);
+                }
+
+                break;
             }
-            catch (PublishReturnedException)
+            catch (Exception ex) when (ex is not AlreadyClosedException)
             {
-                // Someone deleted the error queue after the subscription declared it: declare it again and send once more.
-                await _context.Topology.DeclareErrorQueueAsync(_errorQueue, handlerToken).ConfigureAwait(false);
-                await SendErrorCopyAsync(copy, delivery.Body, handlerToken).ConfigureAwait(false);
+                Log.ErrorQueuePublishFailed(_logger, delivery.Properties.MessageId, _subscription.Queue, _errorQueue, $"{exceptionType}: {reason}", ErrorQueueRetryDelay, ex);
+                bool waited = await WaitAsync(ErrorQueueRetryDelay, stoppingToken).ConfigureAwait(false);
+                if (_stream is not null && waited && Channel.IsOpen)
+                {
+                    // A stream cannot take the message back: try the copy again, so the offset never moves past a lost message.
+                    continue;
+                }
+
+                await GiveBackAsync(delivery.Tag, telemetry).ConfigureAwait(false);
+                return;
             }
-        }
-        catch (Exception ex) when (ex is not AlreadyClosedException)
-        {
-            Log.ErrorQueuePublishFailed(_logger, delivery.Properties.MessageId, _subscription.Queue, _errorQueue, $"{exceptionType}: {reason}", ErrorQueueRetryDelay, ex);
-            await WaitAsync(ErrorQueueRetryDelay, stoppingToken).ConfigureAwait(false);
-            await Channel.BasicNackAsync(delivery.Tag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
-            telemetry?.Requeued();
-            return;
         }
 
         await Channel.BasicAckAsync(delivery.Tag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+        _epoch?.Completed(delivery.Tag);
         telemetry?.MovedToErrorQueue(_errorQueue, exceptionType, reason, cause);
         if (attempts == 0)
         {
@@ -221,6 +251,21 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             UserId = null,
             MessageId = original.MessageId ?? Guid.NewGuid().ToString(),
         };
+    }
+
+    /// <summary>
+    /// Returns an unfinished message to its queue. A stream has no requeue: the message is left unacknowledged, so the
+    /// stream offset stops before it and the next subscription under the same name reads it again.
+    /// </summary>
+    private async Task GiveBackAsync(ulong deliveryTag, DeliveryTelemetry? telemetry)
+    {
+        if (_stream is not null)
+        {
+            return;
+        }
+
+        await Channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+        telemetry?.Requeued();
     }
 
     /// <summary>Waits, or returns false as soon as the subscription starts stopping.</summary>

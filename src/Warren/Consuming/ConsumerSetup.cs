@@ -17,9 +17,11 @@ namespace Warren.Internal;
 /// </param>
 /// <param name="DeclareQueue">Declares the consumed queue and its bindings on the channel and returns its name.</param>
 /// <param name="CreatePump">Creates the consumer of one channel.</param>
+/// <param name="Stream">For a stream queue, where the subscription is in the stream; null otherwise.</param>
 internal sealed record ConsumerSetup(
     ushort Prefetch,
     ushort Concurrency,
     Func<CancellationToken, Task> DeclareAgain,
     Func<IChannel, CancellationToken, Task<string>> DeclareQueue,
-    Func<IChannel, Subscription, IAsyncBasicConsumer> CreatePump);
+    Func<IChannel, Subscription, IAsyncBasicConsumer> CreatePump,
+    StreamCursor? Stream = null);

@@ -81,6 +81,25 @@ public readonly struct MessageContext
     public DateTimeOffset? Timestamp =>
         _properties is { } p && p.IsTimestampPresent() ? DateTimeOffset.FromUnixTimeSeconds(p.Timestamp.UnixTime) : null;
 
+    /// <summary>
+    /// The message's offset in the stream (the <c>x-stream-offset</c> header the broker adds to every delivery from a
+    /// stream queue), or null when it was not consumed from a stream.
+    /// </summary>
+    public long? StreamOffset => StreamOffsetOf(_properties);
+
+    /// <summary>The <c>x-stream-offset</c> header of a delivery, when it is a whole number.</summary>
+    internal static long? StreamOffsetOf(IReadOnlyBasicProperties? properties) =>
+        properties?.Headers is { } headers && headers.TryGetValue("x-stream-offset", out object? value)
+            ? value switch
+            {
+                long l => l,
+                int i => i,
+                short s => s,
+                byte b => b,
+                _ => null,
+            }
+            : null;
+
     /// <summary>The raw AMQP properties, for anything the members above do not cover.</summary>
     public IReadOnlyBasicProperties? Properties => _properties;
 

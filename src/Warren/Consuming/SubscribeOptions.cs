@@ -68,6 +68,40 @@ public sealed class SubscribeOptions
     /// <summary>A stream queue's segment size (<c>x-stream-max-segment-size-bytes</c>); replaces <see cref="QueueArgumentsAttribute.MaxSegmentSizeBytes"/>.</summary>
     public long? MaxSegmentSizeBytes { get; set; }
 
+    /// <summary>
+    /// Where a consumer of a stream queue starts reading; replaces <see cref="ConsumerAttribute.StreamOffset"/>. By default
+    /// <see cref="Warren.StreamOffset.Next"/>. A consumer that tracks its offset (<see cref="TrackStreamOffset"/>) starts
+    /// here only the first time: once an offset is stored for its name, it resumes after that one. Only for stream queues.
+    /// </summary>
+    public StreamOffset? StreamOffset { get; set; }
+
+    /// <summary>
+    /// The name under which a consumer of a stream queue stores the offset it has processed up to, so that it resumes there
+    /// after a restart; replaces <see cref="ConsumerAttribute.StreamConsumerName"/>. By default the consumer class's name;
+    /// a handler delegate tracks no offset unless it is given a name. Every subscription with the same name on the same
+    /// stream shares the stored offset. The offset is kept in the durable queue <c>&lt;stream&gt;.offsets.&lt;name&gt;</c>.
+    /// </summary>
+    public string? StreamConsumerName { get; set; }
+
+    /// <summary>
+    /// Whether a consumer of a stream queue stores its offset under <see cref="StreamConsumerName"/> and resumes from it;
+    /// replaces <see cref="ConsumerAttribute.TrackStreamOffset"/>. False reads from <see cref="StreamOffset"/> every time.
+    /// </summary>
+    public bool? TrackStreamOffset { get; set; }
+
+    /// <summary>
+    /// A stream consumer that tracks its offset stores it after this many processed messages (default
+    /// <see cref="DefaultStreamOffsetCommitEvery"/>), after <see cref="StreamOffsetCommitInterval"/>, and when it stops. A
+    /// process that dies reprocesses at most the messages since the last store.
+    /// </summary>
+    public int? StreamOffsetCommitEvery { get; set; }
+
+    /// <summary>How long a stream consumer that tracks its offset waits at most before it stores a new one (default 1 second).</summary>
+    public TimeSpan? StreamOffsetCommitInterval { get; set; }
+
+    /// <summary>The default of <see cref="StreamOffsetCommitEvery"/>.</summary>
+    public const int DefaultStreamOffsetCommitEvery = 100;
+
     /// <summary>How many unacknowledged messages the broker sends at once; replaces <see cref="ConsumerAttribute.Prefetch"/> and <see cref="BusOptions.Prefetch"/>. At least 1.</summary>
     public ushort? Prefetch { get; set; }
 

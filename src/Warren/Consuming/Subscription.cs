@@ -24,6 +24,11 @@ namespace Warren;
 /// Messages that were delivered but not acknowledged come back from the broker marked redelivered. Handlers still
 /// running on a channel the broker closed see their cancellation token fire: they can no longer acknowledge, and the
 /// broker has already put their messages back.
+/// <para>
+/// On a stream queue nothing goes back: an unfinished message is left unacknowledged, the offset the subscription
+/// stores (see <see cref="SubscribeOptions.StreamConsumerName"/>) stops before it, and every resume, after a channel
+/// error or a connection recovery, consumes again from the offset after the last one processed.
+/// </para>
 /// </remarks>
 public sealed class Subscription : IAsyncDisposable
 {
@@ -79,14 +84,26 @@ public sealed class Subscription : IAsyncDisposable
     /// <summary>Opens the channel, sets its prefetch, declares the queue and starts consuming it.</summary>
     internal async Task StartAsync(CancellationToken cancellationToken)
     {
-        IChannel channel = await OpenChannelAsync(cancellationToken).ConfigureAwait(false);
+        if (_setup.Stream is { } stream)
+        {
+            await stream.StartAsync(cancellationToken).ConfigureAwait(false);
+            _connection.RecoveringConsumerAsync += OnRecoveringConsumerAsync;
+        }
+
+        IChannel? channel = null;
         try
         {
+            channel = await OpenChannelAsync(cancellationToken).ConfigureAwait(false);
             await ConsumeAsync(channel, again: false, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
+            if (channel is not null)
+            {
+                await ChannelClosing.CloseAndDisposeAsync(channel).ConfigureAwait(false);
+            }
+
+            await StopStreamAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -95,6 +112,35 @@ public sealed class Subscription : IAsyncDisposable
         {
             // Closed between consume-ok and now, before the shutdown handler would act on it.
             RequestResume();
+        }
+    }
+
+    /// <summary>
+    /// RabbitMQ.Client is about to consume again after a connection recovery, with the arguments of the first consume:
+    /// a stream consumer goes on after the last offset it processed instead of where it first started.
+    /// </summary>
+    private Task OnRecoveringConsumerAsync(object sender, RecoveringConsumerEventArgs args)
+    {
+        if (_setup.Stream is { } stream && args.ConsumerArguments is { } arguments
+            && string.Equals(args.ConsumerTag, _consumerTag, StringComparison.Ordinal))
+        {
+            foreach (KeyValuePair<string, object?> argument in stream.ConsumeArguments())
+            {
+                arguments[argument.Key] = argument.Value;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Ends a stream subscription's offset tracking with a last commit, bounded by the shutdown timeout.</summary>
+    private async Task StopStreamAsync()
+    {
+        if (_setup.Stream is { } stream)
+        {
+            _connection.RecoveringConsumerAsync -= OnRecoveringConsumerAsync;
+            using var commit = new CancellationTokenSource(_context.ShutdownTimeout);
+            await stream.StopAsync(commit.Token).ConfigureAwait(false);
         }
     }
 
@@ -210,7 +256,7 @@ public sealed class Subscription : IAsyncDisposable
         }
 
         _consumerTag = await channel.BasicConsumeAsync(
-            queue, autoAck: false, consumerTag: string.Empty, noLocal: false, exclusive: false, arguments: null,
+            queue, autoAck: false, consumerTag: string.Empty, noLocal: false, exclusive: false, arguments: _setup.Stream?.ConsumeArguments(),
             consumer, cancellationToken).ConfigureAwait(false);
         consumer.Registered();
 
@@ -342,7 +388,7 @@ public sealed class Subscription : IAsyncDisposable
             return null;
         }
 
-        if (channel is { IsOpen: true })
+        if (channel is { IsOpen: true } && _setup.Stream is null)
         {
             // Cancelled by the broker, channel fine: consume again on it, where handlers still running ack their messages.
             // Cancelling the dead tag is a no-op on the broker but drops the client's record of that consumer, so a later
@@ -358,6 +404,7 @@ public sealed class Subscription : IAsyncDisposable
 
         if (channel is not null)
         {
+            // A stream consumer always starts on a new channel, whose delivery tags start at 1 (see StreamCursor.Epoch).
             await RetireAsync(channel).ConfigureAwait(false);
         }
 
@@ -473,6 +520,9 @@ public sealed class Subscription : IAsyncDisposable
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await DrainAsync(grace.Token).ConfigureAwait(false);
         }
+
+        // Stores the stream offset the handlers got to; a handler cancelled above stops it before its message.
+        await StopStreamAsync().ConfigureAwait(false);
 
         if (channel is not null)
         {

@@ -48,6 +48,9 @@ internal sealed class SubscriptionPlan
     /// <summary>The error queue of <see cref="SubscribeOptions.ErrorQueue"/>, or null for the default.</summary>
     public string? ErrorQueue { get; private init; }
 
+    /// <summary>How a stream queue is read: where from, and where the offset is stored; null for other queues.</summary>
+    public StreamPlan? Stream { get; private init; }
+
     /// <summary>The subscription, for messages: <c>the subscription of OrderPlaced to queue 'billing'</c>.</summary>
     public string Describe(MessageDescriptor message) =>
         $"the subscription of {message.MessageType} to {(message.Kind == ExchangeKind.Queue ? $"queue '{message.Name}'" : Queue is null ? $"a server-named queue bound to '{message.Exchange}'" : $"queue '{Queue}'")}";
@@ -94,6 +97,7 @@ internal sealed class SubscriptionPlan
             {
                 Retry = options?.Retry,
                 ErrorQueue = ValidErrorQueue(options?.ErrorQueue),
+                Stream = StreamPlan.Create(message.Name, message.QueueSettings, consumer, options),
             };
         }
 
@@ -147,6 +151,7 @@ internal sealed class SubscriptionPlan
         {
             Retry = options?.Retry,
             ErrorQueue = ValidErrorQueue(options?.ErrorQueue),
+            Stream = StreamPlan.Create(queue, queueSettings, consumer, options),
         };
     }
 

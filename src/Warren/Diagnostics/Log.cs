@@ -80,4 +80,13 @@ internal static partial class Log
 
     [LoggerMessage(60, LogLevel.Information, "DeclareMode.Verify: {Entity} exists; its type, durability and arguments were not verified, since the user has no configure permission on it ({Reason})")]
     public static partial void TopologyNotFullyVerified(ILogger logger, string entity, string reason);
+
+    [LoggerMessage(17, LogLevel.Information, "Stream consumer '{Consumer}' of stream '{Stream}' starts at {Start} ({Why})")]
+    public static partial void StreamConsumerStarting(ILogger logger, string consumer, string stream, string start, string why);
+
+    [LoggerMessage(18, LogLevel.Warning, "Could not store offset {Offset} of stream consumer '{Consumer}' in queue '{OffsetsQueue}'; trying again at the next commit")]
+    public static partial void StreamOffsetCommitFailed(ILogger logger, long offset, string consumer, string offsetsQueue, Exception exception);
+
+    [LoggerMessage(19, LogLevel.Warning, "The offsets queue '{OffsetsQueue}' holds '{Body}', which is not an offset; stream consumer '{Consumer}' starts at {Start}")]
+    public static partial void StreamOffsetUnreadable(ILogger logger, string offsetsQueue, string body, string consumer, string start);
 }

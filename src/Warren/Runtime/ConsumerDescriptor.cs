@@ -49,6 +49,15 @@ public abstract class ConsumerDescriptor
     /// <summary>The bindings of <see cref="BindHeadersAttribute"/>.</summary>
     public IReadOnlyList<HeadersBinding> HeaderBindings { get; }
 
+    /// <summary>The text of <see cref="ConsumerAttribute.StreamOffset"/>, or null.</summary>
+    public string? StreamOffset { get; private protected init; }
+
+    /// <summary>The name of <see cref="ConsumerAttribute.StreamConsumerName"/>, or null for the class's name.</summary>
+    public string? StreamConsumerName { get; private protected init; }
+
+    /// <summary>The value of <see cref="ConsumerAttribute.TrackStreamOffset"/>.</summary>
+    public bool TrackStreamOffset { get; private protected init; } = true;
+
     /// <summary>The consumer class.</summary>
     public abstract Type ConsumerType { get; }
 
@@ -98,11 +107,18 @@ public sealed class ConsumerDescriptor<TConsumer, TMessage> : ConsumerDescriptor
     /// <param name="queueType">The type of the named queue.</param>
     /// <param name="deliveryLimit">The delivery limit of a named quorum queue.</param>
     /// <param name="arguments">The named queue's arguments (<see cref="QueueArgumentsAttribute"/>, <see cref="ConsumerAttribute.SingleActive"/>), or null.</param>
+    /// <param name="streamOffset">The text of <see cref="ConsumerAttribute.StreamOffset"/>, or null.</param>
+    /// <param name="streamConsumerName">The name of <see cref="ConsumerAttribute.StreamConsumerName"/>, or null.</param>
+    /// <param name="trackStreamOffset">The value of <see cref="ConsumerAttribute.TrackStreamOffset"/>.</param>
     public ConsumerDescriptor(
         string? queue, bool durable, ushort prefetch, string[] bindingKeys, HeadersBinding[] headerBindings,
-        QueueType queueType = QueueType.Classic, int deliveryLimit = 0, QueueArgumentValues? arguments = null)
+        QueueType queueType = QueueType.Classic, int deliveryLimit = 0, QueueArgumentValues? arguments = null,
+        string? streamOffset = null, string? streamConsumerName = null, bool trackStreamOffset = true)
         : base(queue, durable, prefetch, bindingKeys, headerBindings, queueType, deliveryLimit, arguments)
     {
+        StreamOffset = streamOffset;
+        StreamConsumerName = streamConsumerName;
+        TrackStreamOffset = trackStreamOffset;
     }
 
     /// <inheritdoc/>

@@ -60,6 +60,11 @@ internal static class OptionsBinding
         read.Bool(nameof(SubscribeOptions.SingleActiveConsumer), value => options.SingleActiveConsumer = value);
         read.TimeSpan(nameof(SubscribeOptions.MaxAge), value => options.MaxAge = value);
         read.Long(nameof(SubscribeOptions.MaxSegmentSizeBytes), value => options.MaxSegmentSizeBytes = value);
+        read.StreamOffset(nameof(SubscribeOptions.StreamOffset), value => options.StreamOffset = value);
+        read.String(nameof(SubscribeOptions.StreamConsumerName), value => options.StreamConsumerName = value);
+        read.Bool(nameof(SubscribeOptions.TrackStreamOffset), value => options.TrackStreamOffset = value);
+        read.Int(nameof(SubscribeOptions.StreamOffsetCommitEvery), value => options.StreamOffsetCommitEvery = value);
+        read.TimeSpan(nameof(SubscribeOptions.StreamOffsetCommitInterval), value => options.StreamOffsetCommitInterval = value);
         read.UShort(nameof(SubscribeOptions.Prefetch), value => options.Prefetch = value);
         read.StringList(nameof(SubscribeOptions.Bindings), value => options.Bindings = value);
         read.SectionList(nameof(SubscribeOptions.HeaderBindings), ReadHeadersBinding, value => options.HeaderBindings = value);

@@ -58,6 +58,10 @@ internal sealed class SettingsReader
         key, static (string text, out Uri value) => System.Uri.TryCreate(text, UriKind.Absolute, out value!),
         "an absolute URI such as amqp://user:password@host:5672/", assign);
 
+    public void StreamOffset(string key, Action<Warren.StreamOffset> assign) => Read(
+        key, static (string text, out Warren.StreamOffset value) => Warren.StreamOffset.TryParse(text, out value!),
+        "first, last, next, a whole number (an offset) or an ISO 8601 time such as 2024-05-01T12:00:00Z", assign);
+
     /// <summary>An enum by name (not by number, which would accept values that name nothing).</summary>
     public void Enum<TEnum>(string key, Action<TEnum> assign)
         where TEnum : struct, Enum => Read(
