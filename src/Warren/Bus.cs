@@ -133,6 +133,7 @@ public sealed partial class Bus : IBus, IAsyncDisposable
             TopologyRecoveryEnabled = true,
             RequestedHeartbeat = options.Heartbeat,
             NetworkRecoveryInterval = options.NetworkRecoveryInterval,
+            RequestedConnectionTimeout = options.ConnectionTimeout,
             // Larger than what the bus accepts, so that an oversize delivery from another publisher reaches the consumer,
             // which moves it to the error queue, instead of the client closing the whole connection over it.
             MaxInboundMessageBodySize = (uint)Math.Max(options.MaxMessageSize, ClientMaxInboundMessageBodySize),

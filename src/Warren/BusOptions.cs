@@ -70,6 +70,13 @@ public sealed class BusOptions
     /// <summary>How long to wait between attempts to reconnect after the connection was lost.</summary>
     public TimeSpan NetworkRecoveryInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long one attempt to open a TCP connection to one endpoint may take, on connect
+    /// and on every recovery. A host that drops packets rather than refusing costs this much before the next endpoint of
+    /// <see cref="Endpoints"/> is tried, so keep it short for a cluster. 10 s by default.
+    /// </summary>
+    public TimeSpan ConnectionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long disposing a subscription or the bus waits for in-flight handlers before cancelling them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -127,6 +134,11 @@ public sealed class BusOptions
         if (Heartbeat < TimeSpan.Zero)
         {
             yield return (nameof(Heartbeat), $"cannot be negative (is {Heartbeat}); 00:00:00 turns heartbeats off");
+        }
+
+        if (ConnectionTimeout <= TimeSpan.Zero || ConnectionTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            yield return (nameof(ConnectionTimeout), $"must be positive and under 24 days (is {ConnectionTimeout})");
         }
 
         if (NetworkRecoveryInterval <= TimeSpan.Zero)

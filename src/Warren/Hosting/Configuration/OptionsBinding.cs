@@ -25,6 +25,7 @@ internal static class OptionsBinding
         read.Int(nameof(BusOptions.MaxMessageSize), value => options.MaxMessageSize = value);
         read.TimeSpan(nameof(BusOptions.Heartbeat), value => options.Heartbeat = value);
         read.TimeSpan(nameof(BusOptions.NetworkRecoveryInterval), value => options.NetworkRecoveryInterval = value);
+        read.TimeSpan(nameof(BusOptions.ConnectionTimeout), value => options.ConnectionTimeout = value);
         read.TimeSpan(nameof(BusOptions.ShutdownTimeout), value => options.ShutdownTimeout = value);
         read.UShort(nameof(BusOptions.Prefetch), value => options.Prefetch = value);
         read.Section(nameof(BusOptions.Retry), retry => Bind(retry, options.Retry ??= new RetryPolicy()));
