@@ -131,6 +131,8 @@ public sealed partial class Bus : IBus, IAsyncDisposable
             ClientProvidedName = options.ClientName,
             AutomaticRecoveryEnabled = true,
             TopologyRecoveryEnabled = true,
+            // A queue on a node that is down must not keep the rest of the topology from recovering on the others.
+            TopologyRecoveryExceptionHandler = UnavailableQueueRecovery.Handler(logger),
             RequestedHeartbeat = options.Heartbeat,
             NetworkRecoveryInterval = options.NetworkRecoveryInterval,
             RequestedConnectionTimeout = options.ConnectionTimeout,

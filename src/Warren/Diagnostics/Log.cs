@@ -89,4 +89,7 @@ internal static partial class Log
 
     [LoggerMessage(19, LogLevel.Warning, "The offsets queue '{OffsetsQueue}' holds '{Body}', which is not an offset; stream consumer '{Consumer}' starts at {Start}")]
     public static partial void StreamOffsetUnreadable(ILogger logger, string offsetsQueue, string body, string consumer, string start);
+
+    [LoggerMessage(7, LogLevel.Warning, "Connection recovery skipped {Entity} on {Node}: its node is down or unreachable ({Reason}); the rest recovered, and it is taken up again once that node is back")]
+    public static partial void RecoverySkippedUnavailable(ILogger logger, string entity, string? node, string reason);
 }
