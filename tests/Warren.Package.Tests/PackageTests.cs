@@ -41,6 +41,8 @@ public sealed class PackageTests(PackedWarren package, ITestOutputHelper output)
         "Microsoft.Extensions.Options",
         "Microsoft.Extensions.Configuration.Abstractions",
         "Microsoft.Extensions.Diagnostics.HealthChecks",
+        // AddWarrenInstrumentation(): the provider builders live in the API package (no SDK).
+        "OpenTelemetry.Api",
     ];
 
     [Fact]
