@@ -33,7 +33,7 @@ internal sealed class ClusterFaultRun : IAsyncDisposable
     private readonly Action<string> _progress;
     private readonly string _run = Guid.NewGuid().ToString("N")[..12];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly ConcurrentDictionary<int, Publish> _publishes = new();
+    private readonly ConcurrentDictionary<int, PublishRecord> _publishes = new();
     private readonly ConcurrentQueue<(string Run, int Id, TimeSpan At, bool Drained)> _deliveries = new();
     private readonly ConcurrentDictionary<int, int> _delivered = new();
     private readonly ConcurrentQueue<string> _events = new();
@@ -166,7 +166,7 @@ internal sealed class ClusterFaultRun : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             int id = Interlocked.Increment(ref _nextId);
-            var publish = new Publish();
+            var publish = new PublishRecord(Now);
             _publishes[id] = publish;
             try
             {
@@ -287,7 +287,7 @@ internal sealed class ClusterFaultRun : IAsyncDisposable
         var counts = new Dictionary<int, int>();
         foreach ((string run, int id, _, _) in _deliveries)
         {
-            if (run != _run || !_publishes.TryGetValue(id, out Publish? publish) || (publish.Outcome == PublishOutcome.Failed && !counts.ContainsKey(id)))
+            if (run != _run || !_publishes.TryGetValue(id, out PublishRecord? publish) || (publish.Outcome == PublishOutcome.Failed && !counts.ContainsKey(id)))
             {
                 f.Unexpected++;
                 continue;
@@ -360,21 +360,5 @@ internal sealed class ClusterFaultRun : IAsyncDisposable
         await Task.WhenAny(Task.WhenAll(_publishing), Task.Delay(TimeSpan.FromSeconds(10)));
         await StopClientsAsync();
         _stop.Dispose();
-    }
-
-    private sealed class Publish
-    {
-        public PublishOutcome Outcome { get; private set; } = PublishOutcome.Pending;
-
-        public TimeSpan CompletedAt { get; private set; }
-
-        public string? Error { get; private set; }
-
-        public void Complete(PublishOutcome outcome, TimeSpan at, string? error)
-        {
-            CompletedAt = at;
-            Error = error;
-            Outcome = outcome;
-        }
     }
 }

@@ -504,24 +504,6 @@ internal sealed class FaultRun : IAsyncDisposable
         _stopPublishing.Dispose();
         _abandon.Dispose();
     }
-
-    private sealed class PublishRecord(TimeSpan startedAt)
-    {
-        public TimeSpan StartedAt { get; } = startedAt;
-
-        public PublishOutcome Outcome { get; private set; } = PublishOutcome.Pending;
-
-        public TimeSpan CompletedAt { get; private set; }
-
-        public string? Error { get; private set; }
-
-        public void Complete(PublishOutcome outcome, TimeSpan completedAt, string? error)
-        {
-            CompletedAt = completedAt;
-            Error = error;
-            Outcome = outcome;
-        }
-    }
 }
 
 /// <summary>Where a delivery was seen.</summary>
