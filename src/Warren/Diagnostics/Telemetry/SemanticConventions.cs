@@ -19,9 +19,6 @@ internal static class SemanticConventions
     public const string BodySize = "messaging.message.body.size";
     public const string ErrorType = "error.type";
 
-    /// <summary>The name RabbitMQ's conventions give the default exchange, which has the empty name on the wire.</summary>
-    public const string DefaultExchange = "amq.default";
-
     public const string RpcSystem = "rpc.system";
     public const string RpcService = "rpc.service";
     public const string RpcMethod = "rpc.method";
@@ -43,8 +40,4 @@ internal static class SemanticConventions
     public const string OutcomeErrorQueue = "error_queue";
     public const string OutcomeRequeued = "requeued";
     public const string OutcomeAbandoned = "abandoned";
-    public const string OutcomeReplied = "replied";
-    public const string OutcomeErrorReply = "error_reply";
-
-    public static string Destination(string exchange) => exchange.Length == 0 ? DefaultExchange : exchange;
 }
