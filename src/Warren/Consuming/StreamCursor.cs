@@ -254,17 +254,11 @@ internal sealed class StreamCursor
         return _publisher.PublishAsync(string.Empty, offsetsQueue, mandatory: true, properties, body, cancellationToken);
     }
 
-    private async Task DeclareAsync(string offsetsQueue, CancellationToken cancellationToken)
+    /// <summary>Declares the offsets queue now, through the bus's declarations (which otherwise declare a queue once per connection).</summary>
+    private Task DeclareAsync(string offsetsQueue, CancellationToken cancellationToken)
     {
-        IChannel channel = await _topology.GetChannelAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await StreamPlan.OffsetsQueueSettings.DeclareAsync(channel, offsetsQueue, exclusive: false, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationInterruptedException ex)
-        {
-            throw Errors.Topology($"offsets queue '{offsetsQueue}'", ex);
-        }
+        _topology.ForgetQueue(offsetsQueue);
+        return _topology.EnsureQueueDeclaredAsync(offsetsQueue, StreamPlan.OffsetsQueueSettings).WaitAsync(cancellationToken);
     }
 
     /// <summary>
