@@ -88,6 +88,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
                     // Before the offset this consume asked for (the broker starts at the start of a chunk): done already.
                     await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
                     _epoch.Completed(deliveryTag);
+                    telemetry?.Acked();
                     return;
                 }
             }
