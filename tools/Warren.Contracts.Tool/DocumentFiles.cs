@@ -20,16 +20,19 @@ internal static class DocumentFiles
     public static IReadOnlyList<string> WriteDocuments(ContractDocuments documents, string folder)
     {
         var written = new List<string>(2);
-        WriteIfChanged(Path.Combine(folder, AsyncApiFileName(documents.AssemblyName)), documents.AsyncApi, written);
-        WriteIfChanged(Path.Combine(folder, DefinitionsFileName(documents.AssemblyName)), documents.Definitions, written);
-        return written;
-    }
+        foreach ((string name, string content) in new[]
+        {
+            (AsyncApiFileName(documents.AssemblyName), documents.AsyncApi),
+            (DefinitionsFileName(documents.AssemblyName), documents.Definitions),
+        })
+        {
+            string path = Path.Combine(folder, name);
+            if (WriteIfChanged(path, content))
+            {
+                written.Add(path);
+            }
+        }
 
-    /// <summary>Writes the lock file; returns the paths it (re)wrote (none when the lock already says the same).</summary>
-    public static IReadOnlyList<string> WriteLock(ContractDocuments documents, string path)
-    {
-        var written = new List<string>(1);
-        WriteIfChanged(path, documents.Lock, written);
         return written;
     }
 
@@ -37,13 +40,14 @@ internal static class DocumentFiles
     /// Leaves an unchanged file alone, so that its time stamp (an input of later builds and of incremental copies) stays;
     /// a changed one is written beside it and moved over it, so that a reader never sees half a file.
     /// </summary>
-    private static void WriteIfChanged(string path, string content, List<string> written)
+    /// <returns>False when the file already held <paramref name="content"/>.</returns>
+    public static bool WriteIfChanged(string path, string content)
     {
         try
         {
             if (File.Exists(path) && File.ReadAllText(path, Utf8) == content)
             {
-                return;
+                return false;
             }
 
             string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -51,7 +55,7 @@ internal static class DocumentFiles
             string temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
             File.WriteAllText(temporary, content, Utf8);
             File.Move(temporary, path, overwrite: true);
-            written.Add(path);
+            return true;
         }
         catch (IOException e)
         {

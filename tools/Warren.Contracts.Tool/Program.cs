@@ -55,7 +55,15 @@ internal static class Program
 
             if (command.LockFile is not null)
             {
-                written.AddRange(DocumentFiles.WriteLock(documents, command.LockFile));
+                // The accept step: say so even when there was nothing to change, since the user asked for it.
+                if (DocumentFiles.WriteIfChanged(command.LockFile, documents.Lock))
+                {
+                    written.Add(command.LockFile);
+                }
+                else
+                {
+                    output.WriteLine($"Warren contracts: {command.LockFile} already holds these contracts.");
+                }
             }
 
             foreach (string path in written)
