@@ -11,6 +11,7 @@ internal static class KnownNames
     public const string DurableAttribute = "Warren.DurableAttribute";
     public const string QueueArgumentsAttribute = "Warren.QueueArgumentsAttribute";
     public const string HeaderAttribute = "Warren.HeaderAttribute";
+    public const string MessageAttribute = "Warren.MessageAttribute";
     public const string ConsumerAttribute = "Warren.ConsumerAttribute";
     public const string BindAttribute = "Warren.BindAttribute";
     public const string BindHeadersAttribute = "Warren.BindHeadersAttribute";
