@@ -49,4 +49,13 @@ internal static class TrackingNames
     public const string HostingRegistration = nameof(HostingRegistration);
     public const string AssemblyName = nameof(AssemblyName);
     public const string Registration = nameof(Registration);
+    public const string MessageContracts = nameof(MessageContracts);
+    public const string ConsumerContracts = nameof(ConsumerContracts);
+    public const string RpcServiceContracts = nameof(RpcServiceContracts);
+    public const string RpcServerContracts = nameof(RpcServerContracts);
+    public const string Contracts = nameof(Contracts);
+    public const string ContractOptions = nameof(ContractOptions);
+    public const string ContractDocuments = nameof(ContractDocuments);
+    public const string ContractLockFile = nameof(ContractLockFile);
+    public const string ContractLockCheck = nameof(ContractLockCheck);
 }

@@ -93,6 +93,12 @@ internal sealed class JsonArray : JsonNode
         return this;
     }
 
+    public JsonArray AddRange(IEnumerable<JsonNode> items)
+    {
+        Items.AddRange(items);
+        return this;
+    }
+
     internal override void Write(StringBuilder builder, int depth)
     {
         if (Items.Count == 0)

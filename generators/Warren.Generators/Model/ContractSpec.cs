@@ -84,12 +84,12 @@ internal sealed record MessageContract(
 
 /// <summary>A consumer class's contract: the message it takes and the queue, bindings and settings it consumes with.</summary>
 /// <param name="ClassName">The class's simple name: the default stream consumer name.</param>
+/// <param name="Message">The consumed message's contract (its type may be declared in another assembly).</param>
 /// <param name="Queue">The named queue, or null for a server-named one (ignored for a queue message, whose queue is its own).</param>
 internal sealed record ConsumerContract(
     string ClrType,
     string ClassName,
-    string MessageWireName,
-    MessageRoute Message,
+    MessageContract Message,
     string? Queue,
     QueueShape QueueShape,
     int Prefetch,
