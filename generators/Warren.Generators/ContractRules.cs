@@ -34,6 +34,43 @@ internal static partial class ContractRules
     /// </summary>
     public static string FullName(INamedTypeSymbol type) => MetadataName(type)!;
 
+    /// <summary>The named argument of <c>[Message]</c> that lists older wire names.</summary>
+    public const string AliasesArgument = "Aliases";
+
+    /// <summary>The type's <c>[Message]</c> attribute, or null.</summary>
+    public static AttributeData? MessageAttributeOf(INamedTypeSymbol type) =>
+        type.GetAttributes().FirstOrDefault(a => MetadataName(a.AttributeClass) == KnownNames.MessageAttribute);
+
+    /// <summary>
+    /// The message's wire name (the AMQP <c>type</c> property): <c>[Message("name")]</c> when it gives a non-empty constant,
+    /// else the CLR full name as before. Whether the name is valid is the analyzer's to say (WARREN017).
+    /// </summary>
+    public static string WireName(INamedTypeSymbol type, AttributeData? message) =>
+        message is not null && NameArgument(message) is { } name ? name : FullName(type);
+
+    /// <summary>The <c>[Message(Aliases = ...)]</c> strings in written order, nulls left out; empty without any.</summary>
+    public static IEnumerable<string> MessageAliases(AttributeData? message)
+    {
+        if (message is null)
+        {
+            yield break;
+        }
+
+        foreach (KeyValuePair<string, TypedConstant> argument in message.NamedArguments)
+        {
+            if (argument.Key == AliasesArgument && argument.Value.Kind == TypedConstantKind.Array && !argument.Value.IsNull)
+            {
+                foreach (TypedConstant value in argument.Value.Values)
+                {
+                    if (value.Value is string alias)
+                    {
+                        yield return alias;
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>The exchange kind of the routing attribute with this metadata name, or null when it is not one.</summary>
     public static ExchangeKindSpec? RoutingKindOf(string? attributeMetadataName) => attributeMetadataName switch
     {

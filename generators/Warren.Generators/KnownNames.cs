@@ -11,6 +11,7 @@ internal static class KnownNames
     public const string DurableAttribute = "Warren.DurableAttribute";
     public const string QueueArgumentsAttribute = "Warren.QueueArgumentsAttribute";
     public const string HeaderAttribute = "Warren.HeaderAttribute";
+    public const string MessageAttribute = "Warren.MessageAttribute";
     public const string ConsumerAttribute = "Warren.ConsumerAttribute";
     public const string BindAttribute = "Warren.BindAttribute";
     public const string BindHeadersAttribute = "Warren.BindHeadersAttribute";
@@ -48,4 +49,13 @@ internal static class TrackingNames
     public const string HostingRegistration = nameof(HostingRegistration);
     public const string AssemblyName = nameof(AssemblyName);
     public const string Registration = nameof(Registration);
+    public const string MessageContracts = nameof(MessageContracts);
+    public const string ConsumerContracts = nameof(ConsumerContracts);
+    public const string RpcServiceContracts = nameof(RpcServiceContracts);
+    public const string RpcServerContracts = nameof(RpcServerContracts);
+    public const string Contracts = nameof(Contracts);
+    public const string ContractOptions = nameof(ContractOptions);
+    public const string ContractDocuments = nameof(ContractDocuments);
+    public const string ContractLockFile = nameof(ContractLockFile);
+    public const string ContractLockCheck = nameof(ContractLockCheck);
 }

@@ -36,7 +36,7 @@ public sealed partial class WarrenGenerator
                     public static readonly {{message.DescriptorName}} Instance = new();
 
                     private {{message.DescriptorName}}()
-                        : base({{Literal(message.MessageType)}}, global::Warren.ExchangeKind.{{message.Kind}}, {{Literal(message.Name)}}, durable: {{Bool(message.Durable)}}{{(message.Mandatory ? ", mandatory: true" : "")}}{{QueueTypeArguments(message.QueueType, message.DeliveryLimit, message.Arguments)}})
+                        : base({{Literal(message.MessageType)}}, global::Warren.ExchangeKind.{{message.Kind}}, {{Literal(message.Name)}}, durable: {{Bool(message.Durable)}}{{(message.Mandatory ? ", mandatory: true" : "")}}{{QueueTypeArguments(message.QueueType, message.DeliveryLimit, message.Arguments)}}{{AliasesArgument(message.Aliases)}})
                     {
                     }
                 """);
@@ -148,6 +148,10 @@ public sealed partial class WarrenGenerator
             string values = string.Join(", ", arguments.Entries().Select(e => $"{e.Property} = {e.Code}"));
             return text + $",{separator}arguments: new global::Warren.Runtime.QueueArgumentValues {{ {values} }}";
         }
+
+        /// <summary>The descriptor constructor's <c>aliases</c> argument after a comma; nothing when the message has none.</summary>
+        private static string AliasesArgument(EquatableArray<string> aliases) =>
+            aliases.Count == 0 ? string.Empty : ", aliases: new string[] { " + string.Join(", ", aliases.Select(Literal)) + " }";
 
         public static string EmitRegistration(RegistrationSpec spec)
         {

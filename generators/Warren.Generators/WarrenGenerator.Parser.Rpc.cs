@@ -20,14 +20,15 @@ public sealed partial class WarrenGenerator
         /// abstract property, an unmarked or generic method, ref parameters, a wrong return type, two methods with one wire
         /// name, inherited members) yields no model, so the proxy that is emitted always implements the whole interface.
         /// </summary>
-        public static RpcServiceSpec? ParseRpcService(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-        {
-            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Interface } type || !IsUsable(type) || context.Attributes.IsEmpty)
-            {
-                return null;
-            }
+        public static RpcServiceSpec? ParseRpcService(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+            context.TargetSymbol is INamedTypeSymbol type && !context.Attributes.IsEmpty
+                ? ParseRpcServiceSymbol(type, context.Attributes[0], cancellationToken)
+                : null;
 
-            if (NameArgument(context.Attributes[0]) is not { } queue)
+        /// <summary>The service of an interface and its <c>[RpcService]</c>, also for an interface of a referenced assembly.</summary>
+        public static RpcServiceSpec? ParseRpcServiceSymbol(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            if (type.TypeKind != TypeKind.Interface || !IsUsable(type) || NameArgument(attribute) is not { } queue)
             {
                 return null;
             }

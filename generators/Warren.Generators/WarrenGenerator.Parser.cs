@@ -66,12 +66,14 @@ public sealed partial class WarrenGenerator
             }
 
             string fullName = FullName(type);
+            AttributeData? message = MessageAttributeOf(type);
             AttributeData? durable = FindAttribute(type, KnownNames.DurableAttribute);
             // Only a queue has a type; on an exchange message the analyzer warns that it has no effect.
             bool typedQueue = kind == ExchangeKindSpec.Queue;
             return new MessageSpec(
                 TypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                MessageType: fullName,
+                MessageType: WireName(type, message),
+                Aliases: MessageAliases(message).ToEquatableArray(),
                 DescriptorName: Identifier(fullName) + "_MessageDescriptor",
                 HintName: fullName + ".Message.g.cs",
                 Kind: kind,

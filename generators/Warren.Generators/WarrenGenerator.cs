@@ -116,6 +116,8 @@ public sealed partial class WarrenGenerator : IIncrementalGenerator
                 spc.AddSource("Warren.Hosting.g.cs", Emitter.EmitHosting(spec));
             }
         });
+
+        InitializeContracts(context);
     }
 
     /// <summary>The pipeline of one routing attribute: parse, pair with a JSON context, emit; returns the descriptor names for registration.</summary>

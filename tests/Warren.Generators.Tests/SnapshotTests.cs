@@ -19,6 +19,15 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Message_with_a_wire_name_and_aliases()
+    {
+        Verify("Ns.OrderPlaced.Message.g.cs", """
+            [Message("orders.placed", Aliases = new[] { "Shop.OrderPlaced", "Ns.OrderPlaced" }), Topic("orders", RoutingKey = "orders.placed")]
+            public sealed record OrderPlaced(string Id);
+            """);
+    }
+
+    [Fact]
     public void Durable_queue_message()
     {
         Verify("Ns.WorkItem.Message.g.cs", """

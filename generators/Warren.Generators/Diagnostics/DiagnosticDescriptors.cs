@@ -107,6 +107,18 @@ internal static class DiagnosticDescriptors
         "Invalid stream consumer setting",
         "{0}");
 
+    /// <summary>The current contracts break the contract lock (warren.contracts.json): one diagnostic per breaking change.</summary>
+    public static readonly DiagnosticDescriptor ContractBreaksLock = Create(
+        "WARREN023", DiagnosticSeverity.Error,
+        "Contract change breaks the contract lock",
+        "Breaking contract change: {0}. If the change is intended, accept it with 'dotnet build -p:WarrenAcceptContracts=true', which rewrites warren.contracts.json.");
+
+    /// <summary>The contract lock cannot be read: not JSON, or a version this Warren does not know.</summary>
+    public static readonly DiagnosticDescriptor UnreadableContractLock = Create(
+        "WARREN024", DiagnosticSeverity.Error,
+        "Contract lock cannot be read",
+        "The contract lock warren.contracts.json cannot be read: {0}. Restore it, or rewrite it from the current contracts with 'dotnet build -p:WarrenAcceptContracts=true'.");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat) =>
         new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

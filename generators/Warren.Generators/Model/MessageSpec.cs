@@ -134,7 +134,14 @@ internal sealed record HeaderSpec(string HeaderName, string PropertyName, ValueF
 
 /// <summary>A message type and everything its descriptor needs.</summary>
 /// <param name="TypeName">The fully qualified type, <c>global::Ns.Type</c>.</param>
-/// <param name="MessageType">The AMQP <c>type</c> property value: the type's full name without <c>global::</c>.</param>
+/// <param name="MessageType">
+/// The wire name, the AMQP <c>type</c> property value: <c>[Message("name")]</c>, else the type's CLR full name without
+/// <c>global::</c>.
+/// </param>
+/// <param name="Aliases">
+/// Older wire names from <c>[Message(Aliases = ...)]</c>, in written order, that consumers accept besides
+/// <paramref name="MessageType"/>; never published. Empty without any.
+/// </param>
 /// <param name="DescriptorName">The generated descriptor class's name, unique in the compilation.</param>
 /// <param name="HintName">The generated file's name.</param>
 /// <param name="QueueType">For a queue message, the type of its queue; otherwise classic.</param>
@@ -143,6 +150,7 @@ internal sealed record HeaderSpec(string HeaderName, string PropertyName, ValueF
 internal sealed record MessageSpec(
     string TypeName,
     string MessageType,
+    EquatableArray<string> Aliases,
     string DescriptorName,
     string HintName,
     ExchangeKindSpec Kind,

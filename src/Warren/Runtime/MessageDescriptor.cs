@@ -13,9 +13,10 @@ namespace Warren.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class MessageDescriptor
 {
-    private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory, QueueType queueType, int deliveryLimit, QueueArgumentValues? arguments)
+    private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory, QueueType queueType, int deliveryLimit, QueueArgumentValues? arguments, string[]? aliases)
     {
         MessageType = messageType;
+        Aliases = aliases is { Length: > 0 } ? aliases : [];
         Kind = kind;
         Name = name;
         Durable = durable;
@@ -24,8 +25,14 @@ public abstract class MessageDescriptor
         QueueSettings = kind == ExchangeKind.Queue ? QueueSettings.Of(durable, queueType, deliveryLimit, arguments) : QueueSettings.Classic(durable);
     }
 
-    /// <summary>The value of the AMQP <c>type</c> property: the message type's full name.</summary>
+    /// <summary>
+    /// The message's wire name, the value of the AMQP <c>type</c> property: <see cref="MessageAttribute.Name"/>, else the
+    /// message type's CLR full name.
+    /// </summary>
     public string MessageType { get; }
+
+    /// <summary>Older wire names (<see cref="MessageAttribute.Aliases"/>) that consumers accept besides <see cref="MessageType"/>; empty when none.</summary>
+    public IReadOnlyList<string> Aliases { get; }
 
     /// <summary>Where the message is published.</summary>
     public ExchangeKind Kind { get; }
@@ -84,7 +91,7 @@ public abstract class MessageDescriptor<TMessage> : MessageDescriptor
     private TypeInfoCache? _typeInfo;
 
     /// <summary>Creates the descriptor; called by generated code.</summary>
-    /// <param name="messageType">The AMQP <c>type</c> property: the message type's full name.</param>
+    /// <param name="messageType">The AMQP <c>type</c> property: the wire name.</param>
     /// <param name="kind">Where the message is published.</param>
     /// <param name="name">The queue or exchange name.</param>
     /// <param name="durable">Whether the exchange (or queue) is durable and messages persistent.</param>
@@ -92,10 +99,11 @@ public abstract class MessageDescriptor<TMessage> : MessageDescriptor
     /// <param name="queueType">For a queue message, the type of its queue.</param>
     /// <param name="deliveryLimit">For a message on a quorum queue, the queue's delivery limit.</param>
     /// <param name="arguments">For a queue message, its queue's <see cref="QueueArgumentsAttribute"/> arguments, or null.</param>
+    /// <param name="aliases">Older wire names consumers also accept (<see cref="MessageAttribute.Aliases"/>), or null.</param>
     protected MessageDescriptor(
         string messageType, ExchangeKind kind, string name, bool durable, bool mandatory = false,
-        QueueType queueType = QueueType.Classic, int deliveryLimit = 0, QueueArgumentValues? arguments = null)
-        : base(messageType, kind, name, durable, mandatory, queueType, deliveryLimit, arguments)
+        QueueType queueType = QueueType.Classic, int deliveryLimit = 0, QueueArgumentValues? arguments = null, string[]? aliases = null)
+        : base(messageType, kind, name, durable, mandatory, queueType, deliveryLimit, arguments, aliases)
     {
     }
 

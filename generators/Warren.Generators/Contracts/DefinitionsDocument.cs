@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using Warren.Generators.Common;
+
+namespace Warren.Generators.Contracts;
+
+/// <summary>
+/// The RabbitMQ definitions file (<c>rabbitmqctl import_definitions</c>, management UI import) of the compilation's
+/// topology, for one virtual host: what an operator imports to run the application with <c>DeclareMode.None</c> or
+/// <c>DeclareMode.Verify</c>.
+/// </summary>
+internal static class DefinitionsDocument
+{
+    public static JsonObject Build(ContractTopology topology, string virtualHost)
+    {
+        var exchanges = new JsonArray();
+        foreach (ExchangeEntity exchange in topology.Exchanges)
+        {
+            exchanges.Add(new JsonObject()
+                .Add("name", exchange.Name)
+                .Add("vhost", virtualHost)
+                .Add("type", exchange.Type)
+                .Add("durable", exchange.Durable)
+                .Add("auto_delete", false)
+                .Add("internal", false)
+                .Add("arguments", new JsonObject()));
+        }
+
+        var queues = new JsonArray();
+        foreach (QueueEntity queue in topology.Queues)
+        {
+            var arguments = new JsonObject();
+            foreach (KeyValuePair<string, JsonNode> argument in queue.Arguments)
+            {
+                arguments.Add(argument.Key, argument.Value);
+            }
+
+            queues.Add(new JsonObject()
+                .Add("name", queue.Name)
+                .Add("vhost", virtualHost)
+                .Add("durable", queue.Durable)
+                .Add("auto_delete", false)
+                .Add("arguments", arguments));
+        }
+
+        var bindings = new JsonArray();
+        foreach (BindingEntity binding in topology.Bindings)
+        {
+            var arguments = new JsonObject();
+            foreach (KeyValuePair<string, string> argument in binding.Arguments)
+            {
+                arguments.Add(argument.Key, argument.Value);
+            }
+
+            bindings.Add(new JsonObject()
+                .Add("source", binding.Source)
+                .Add("vhost", virtualHost)
+                .Add("destination", binding.Destination)
+                .Add("destination_type", "queue")
+                .Add("routing_key", binding.RoutingKey)
+                .Add("arguments", arguments));
+        }
+
+        return new JsonObject()
+            .Add("vhosts", new JsonArray().Add(new JsonObject().Add("name", virtualHost)))
+            .Add("exchanges", exchanges)
+            .Add("queues", queues)
+            .Add("bindings", bindings);
+    }
+}
