@@ -4,6 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/broker.sh || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/node.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 results="artifacts/test-results"
 rm -rf "$results"

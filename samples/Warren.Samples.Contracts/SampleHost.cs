@@ -7,13 +7,18 @@ using Microsoft.Extensions.Logging;
 namespace Warren.Samples;
 
 /// <summary>
-/// What a sample program runs in: a bus connected to <c>WARREN_AMQP_URI</c> (else the local broker), Warren's warnings
-/// on standard error, and a token that fires on Ctrl+C or SIGTERM so the program can stop and dispose cleanly.
+/// What a sample program runs in: a bus connected to <c>WARREN_AMQP_URI</c> (else the local broker), declaring as
+/// <c>WARREN_DECLARE_MODE</c> says (<c>Declare</c>, the default; <c>Verify</c> or <c>None</c> against a topology imported
+/// from the samples' definitions.json), Warren's warnings on standard error, and a token that fires on Ctrl+C or SIGTERM
+/// so the program can stop and dispose cleanly.
 /// </summary>
 public sealed class SampleHost : IAsyncDisposable
 {
     /// <summary>How long to wait for a broker before giving up; Bus.ConnectAsync alone would retry forever.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The environment variable naming the <see cref="DeclareMode"/>.</summary>
+    public const string DeclareModeVariable = "WARREN_DECLARE_MODE";
 
     private readonly CancellationTokenSource _stop;
     private readonly PosixSignalRegistration[] _signals;
@@ -51,6 +56,7 @@ public sealed class SampleHost : IAsyncDisposable
         var options = new BusOptions { ClientName = clientName, LoggerFactory = logging };
         try
         {
+            options.DeclareMode = DeclareModeFromEnvironment();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
             timeout.CancelAfter(ConnectTimeout);
             try
@@ -83,6 +89,24 @@ public sealed class SampleHost : IAsyncDisposable
             signal.Cancel = !stop.IsCancellationRequested;
             stop.Cancel();
         }
+    }
+
+    /// <summary>
+    /// <c>WARREN_DECLARE_MODE</c> (any case), else <see cref="DeclareMode.Declare"/>; throws
+    /// <see cref="BrokerUnavailableException"/>, reported in one line, for a value that is not a mode.
+    /// </summary>
+    private static DeclareMode DeclareModeFromEnvironment()
+    {
+        string? value = Environment.GetEnvironmentVariable(DeclareModeVariable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return DeclareMode.Declare;
+        }
+
+        return Enum.TryParse(value.Trim(), ignoreCase: true, out DeclareMode mode) && Enum.IsDefined(mode)
+            ? mode
+            : throw new BrokerUnavailableException(
+                $"{DeclareModeVariable}={value} is not a declare mode: use {string.Join(", ", Enum.GetNames<DeclareMode>())}.");
     }
 
     /// <summary>Disposes the bus (stopping any subscription still running), then the rest.</summary>
