@@ -25,6 +25,11 @@ public sealed class PackageTests(PackedWarren package, ITestOutputHelper output)
         "analyzers/dotnet/cs/Warren.Generators.dll",
         "build/Warren.props",
         "buildTransitive/Warren.props",
+        "build/Warren.targets",
+        "buildTransitive/Warren.targets",
+        // The contracts tool Warren.targets runs after a build (README, "Contracts").
+        "tools/contracts/Warren.Contracts.Tool.dll",
+        "tools/contracts/Warren.Contracts.Tool.runtimeconfig.json",
         "README.md",
     ];
 

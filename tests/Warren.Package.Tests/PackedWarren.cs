@@ -128,7 +128,7 @@ public sealed class PackedWarren : IDisposable
 
     /// <summary>
     /// What packing needs from the repository: its top-level files (Directory.Build.props, Directory.Packages.props,
-    /// nuget.config, ...) and the src and generators folders, without build output.
+    /// nuget.config, ...), the src and generators folders and the contracts tool, without build output.
     /// </summary>
     private static void CopySources(string repository, string destination)
     {
@@ -138,7 +138,7 @@ public sealed class PackedWarren : IDisposable
             File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
         }
 
-        foreach (string folder in new[] { "src", "generators" })
+        foreach (string folder in new[] { "src", "generators", Path.Combine("tools", "Warren.Contracts.Tool") })
         {
             CopyTree(Path.Combine(repository, folder), Path.Combine(destination, folder));
         }

@@ -23,7 +23,7 @@ public sealed class ObservabilityTests
         {
             output = Process.Run(
                 "dotnet",
-                [SampleAssembly()],
+                [SampleOutput.Assembly("Observability")],
                 TimeSpan.FromSeconds(90),
                 new Dictionary<string, string> { ["WARREN_AMQP_URI"] = host.Uri.ToString() });
         }
@@ -86,22 +86,4 @@ public sealed class ObservabilityTests
         Assert.True(
             child.TryGetValue("ParentSpanId", out string? parentId) && parentId == parent["SpanId"],
             $"{child["DisplayName"]} ({child["Kind"]}) should be a child of {parent["DisplayName"]} ({parent["Kind"]})");
-
-    /// <summary>The sample's built assembly, beside this test's own output: samples/Observability/bin/{configuration}/{framework}/.</summary>
-    private static string SampleAssembly()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        DirectoryInfo? root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Framework.sln")))
-        {
-            root = root.Parent;
-        }
-
-        string assembly = Path.Combine(
-            root?.FullName ?? throw new InvalidOperationException($"No Framework.sln above {output.FullName}."),
-            "samples", "Observability", "bin", configuration, framework, "Observability.dll");
-        return File.Exists(assembly) ? assembly : throw new FileNotFoundException("Build samples/Observability first.", assembly);
-    }
 }

@@ -1,5 +1,3 @@
-using System;
-using System.IO;
 using Microsoft.Extensions.Hosting;
 using Warren.Samples.WorkerService;
 
@@ -12,24 +10,11 @@ internal static class WorkerHost
     /// samples/WorkerService, where <c>dotnet run</c> finds the worker's appsettings.json. Not the tests' output folder:
     /// the web API's appsettings.json is copied there too, under the same name.
     /// </summary>
-    public static string ContentRoot { get; } = Path.Combine(RepositoryRoot(), "samples", "WorkerService");
+    public static string ContentRoot { get; } = SampleOutput.ProjectFolder("WorkerService");
 
     /// <summary>
     /// The host <c>dotnet run --project samples/WorkerService -- &lt;settings&gt;</c> runs: the worker's appsettings.json,
     /// then these command-line settings (<c>--Warren:Uri=...</c>) over it. Not started.
     /// </summary>
     public static IHost Build(params string[] settings) => ShopWorker.CreateBuilder(["--contentRoot", ContentRoot, .. settings]).Build();
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Framework.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Framework.sln in {AppContext.BaseDirectory} or any folder above it.");
-    }
 }
