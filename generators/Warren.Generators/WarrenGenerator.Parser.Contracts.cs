@@ -43,6 +43,13 @@ public sealed partial class WarrenGenerator
                 return null;
             }
 
+            // A template the descriptor cannot be made from (WARREN001) leaves the message unregistered: no contract either.
+            string? template = NamedString(routing.Attribute, "RoutingKey");
+            if (template is not null && ParseTemplate(type, template) is null)
+            {
+                return null;
+            }
+
             var schemas = new SchemaCollector();
             string schemaName = schemas.AddObject(type);
             var headers = new List<HeaderSpec>();
@@ -62,7 +69,7 @@ public sealed partial class WarrenGenerator
                 ClrType: FullName(type),
                 SchemaName: schemaName,
                 Route: route,
-                RoutingKey: NamedString(routing.Attribute, "RoutingKey"),
+                RoutingKey: template,
                 Mandatory: routing.Attribute.NamedArguments.Any(a => a.Key == "Mandatory" && a.Value.Value is true),
                 Headers: headers.OrderBy(h => h.HeaderName, System.StringComparer.Ordinal).ToEquatableArray(),
                 Schemas: schemas.Schemas,

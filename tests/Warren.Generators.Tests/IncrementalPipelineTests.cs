@@ -31,6 +31,22 @@ public sealed class IncrementalPipelineTests
         TrackingNames.AssemblyName,
         TrackingNames.Registration,
         TrackingNames.HostingRegistration,
+        TrackingNames.ContractOptions,
+        TrackingNames.ContractDocuments,
+        TrackingNames.ContractLockCheck,
+    ];
+
+    /// <summary>
+    /// The contract steps that hold locations (for the lock check's diagnostics): an edit that moves a declaration modifies
+    /// them, yet the documents made from them stay unchanged.
+    /// </summary>
+    private static readonly string[] LocatedSteps =
+    [
+        TrackingNames.MessageContracts,
+        TrackingNames.ConsumerContracts,
+        TrackingNames.RpcServiceContracts,
+        TrackingNames.RpcServerContracts,
+        TrackingNames.Contracts,
     ];
 
     private static readonly Type[] ForbiddenInModels =
@@ -70,7 +86,9 @@ public sealed class IncrementalPipelineTests
         };
         GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        List<string> redone = Steps
+        // Edits in files without contracts do not even move a declaration.
+        string[] checkedSteps = edit is "add a file" or "edit a method body in another file" ? [.. Steps, .. LocatedSteps] : Steps;
+        List<string> redone = checkedSteps
             .SelectMany(step => Outputs(second, step).Select(output => (step, output.Reason)))
             .Concat(second.TrackedOutputSteps.SelectMany(s => s.Value.SelectMany(run => run.Outputs).Select(output => (step: s.Key, output.Reason))))
             .Where(output => output.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged))
@@ -114,9 +132,11 @@ public sealed class IncrementalPipelineTests
         AssertCachedOrUnchanged(Outputs(result, TrackingNames.TopicMessages));
         AssertCachedOrUnchanged(Outputs(result, TrackingNames.Consumers));
         AssertCachedOrUnchanged(Outputs(result, TrackingNames.Registration));
-        (object Value, IncrementalStepRunReason Reason)[] sources = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToArray();
+        (object Value, IncrementalStepRunReason Reason)[] sources = DescriptorSources(result);
         Assert.Single(sources, o => o.Reason == IncrementalStepRunReason.Modified);
         AssertCachedOrUnchanged(sources.Where(o => o.Reason != IncrementalStepRunReason.Modified));
+        // The queue name is part of the contracts, whose documents are made again.
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(result, TrackingNames.ContractDocuments)).Reason);
         Assert.Contains("\"hello2\"", result.GeneratedSources.Single(s => s.HintName == "Ns.Hello.Message.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
@@ -160,9 +180,10 @@ public sealed class IncrementalPipelineTests
         // A wire name is not part of the registration, and nothing else changed.
         AssertCachedOrUnchanged(Outputs(result, TrackingNames.QueueMessages));
         AssertCachedOrUnchanged(Outputs(result, TrackingNames.Registration));
-        (object Value, IncrementalStepRunReason Reason)[] sources = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToArray();
+        (object Value, IncrementalStepRunReason Reason)[] sources = DescriptorSources(result);
         Assert.Single(sources, o => o.Reason == IncrementalStepRunReason.Modified);
         AssertCachedOrUnchanged(sources.Where(o => o.Reason != IncrementalStepRunReason.Modified));
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(result, TrackingNames.ContractDocuments)).Reason);
         Assert.Contains("\"divide\"", result.GeneratedSources.Single(s => s.HintName == "Ns.ICalculator.Rpc.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
@@ -217,7 +238,7 @@ public sealed class IncrementalPipelineTests
         GeneratorRunResult result = Run(CreateCompilation(Samples.Tutorials, Samples.Orders, Samples.Rpc)).Result;
 
         var visited = new HashSet<Type>();
-        foreach (string step in Steps)
+        foreach (string step in Steps.Concat(LocatedSteps))
         {
             int i = 0;
             foreach ((object value, _) in Outputs(result, step))
@@ -232,7 +253,24 @@ public sealed class IncrementalPipelineTests
             typeof(MessageSpec), typeof(MessageEmitSpec), typeof(RoutingKeySegment), typeof(HeaderSpec),
             typeof(ConsumerSpec), typeof(HeaderBindingSpec), typeof(JsonContextSpec), typeof(RegistrationSpec),
             typeof(RpcServiceSpec), typeof(RpcMethodSpec), typeof(RpcParameterSpec),
+            typeof(MessageContract), typeof(ConsumerContract), typeof(RpcServiceContract), typeof(RpcMethodContract), typeof(SchemaSpec),
+            typeof(SchemaProperty), typeof(JsonType), typeof(LocationInfo), typeof(ContractSet), typeof(ContractDocuments),
         });
+    }
+
+    /// <summary>The outputs that add descriptor sources: not the contract documents, nor the lock check's diagnostics.</summary>
+    private static (object Value, IncrementalStepRunReason Reason)[] DescriptorSources(GeneratorRunResult result) =>
+        result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
+            .Where(o => HintNamesOf(o.Value) is { Length: > 0 } names && !names.Contains("Warren.Contracts.g.cs"))
+            .ToArray();
+
+    /// <summary>The hint names an output step added: its value is (sources, diagnostics), with Roslyn's internal source type.</summary>
+    private static string[] HintNamesOf(object output)
+    {
+        object sources = output.GetType().GetField("Item1")!.GetValue(output)!;
+        return ((IEnumerable)sources).Cast<object>()
+            .Select(source => (string)source.GetType().GetProperty("HintName", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!.GetValue(source)!)
+            .ToArray();
     }
 
     private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult result, string step)

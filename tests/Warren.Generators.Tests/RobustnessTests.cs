@@ -186,7 +186,7 @@ public sealed class RobustnessTests
             """));
 
         Assert.Null(run.Result.Exception);
-        Assert.Equal(["Ns.IFine.Rpc.g.cs", "Warren.Hosting.g.cs", "Warren.Registration.g.cs"], run.HintNames.Order(System.StringComparer.Ordinal));
+        Assert.Equal(["Ns.IFine.Rpc.g.cs", "Warren.Contracts.g.cs", "Warren.Hosting.g.cs", "Warren.Registration.g.cs"], run.HintNames.Order(System.StringComparer.Ordinal));
         Assert.DoesNotContain("Ns_I_RpcDescriptor", run.Source("Warren.Registration.g.cs"), System.StringComparison.Ordinal);
         run.AssertCompilesWithoutWarnings(generatedFilesOnly: true);
     }
@@ -196,7 +196,7 @@ public sealed class RobustnessTests
     {
         GeneratorRun run = Run(CreateCompilation(Usings + "namespace Ns;\n\n" + HalfTyped["two routing attributes"]));
 
-        Assert.Equal(["Ns.B.Message.g.cs", "Warren.Registration.g.cs"], run.HintNames.Order());
+        Assert.Equal(["Ns.B.Message.g.cs", "Warren.Contracts.g.cs", "Warren.Registration.g.cs"], run.HintNames.Order());
         Assert.Contains("global::Warren.ExchangeKind.Queue, \"q\"", run.Source("Ns.B.Message.g.cs"), System.StringComparison.Ordinal);
     }
 

@@ -216,6 +216,7 @@ internal static class Samples
         "Shop.Orders.Billing.Outer+NestedConsumer.Consumer.g.cs",
         "Shop.Orders.Billing.Outer+NestedEvent.Message.g.cs",
         "Shop.Receipt.Message.g.cs",
+        "Warren.Contracts.g.cs",
         "Warren.Hosting.g.cs",
         "Warren.Registration.g.cs",
     ];

@@ -114,6 +114,14 @@ internal sealed class AsyncApiDocument
     private JsonObject RpcOperation(string action, RpcServiceContract service, IEnumerable<RpcMethodContract> methods, string summary)
     {
         string channel = QueueChannel(service.Queue);
+        if (!_channels.ContainsKey(ReplyChannel))
+        {
+            _channels[ReplyChannel] = new JsonObject()
+                .Add("address", new JsonLiteral("null"))
+                .Add("description", "The caller's reply queue, named by each request's reply-to (Direct Reply-to or a private queue).")
+                .Add("messages", new JsonObject());
+        }
+
         var requests = new List<string>();
         var replies = new List<string>();
         foreach (RpcMethodContract method in methods)
@@ -128,10 +136,6 @@ internal sealed class AsyncApiDocument
             replies.Add(AddMessage(ReplyChannel, name + ".reply", RpcMessage(null, service.ClrType + "." + method.WireName + " reply", RpcSchemas.Reply(method))));
         }
 
-        _channels[ReplyChannel] = _channels.TryGetValue(ReplyChannel, out JsonObject? existing) ? existing : new JsonObject()
-            .Add("address", new JsonLiteral("null"))
-            .Add("description", "The caller's reply queue, named by each request's reply-to (Direct Reply-to or a private queue).")
-            .Add("messages", new JsonObject());
         return Operation(action, channel, summary, requests)
             .Add("reply", new JsonObject()
                 .Add("address", new JsonObject()

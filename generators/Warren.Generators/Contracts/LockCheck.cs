@@ -104,7 +104,12 @@ internal sealed class LockCheck
 
             string path = "consumers/" + found.Key;
             string what = $"consumer '{entry.Key}'";
-            CompareFields(what, was, now, path, "message", "queue", "durable", "queueType");
+            if (!SameMessage(was["message"], now["message"]))
+            {
+                CompareFields(what, was, now, path, "message");
+            }
+
+            CompareFields(what, was, now, path, "queue", "durable", "queueType");
             CompareArguments(what, was, now, path);
             CompareRemovedItems(what, "binding", was, now, path, "bindings");
             CompareRemovedItems(what, "header binding", was, now, path, "headerBindings");
@@ -148,6 +153,13 @@ internal sealed class LockCheck
             }
         }
     }
+
+    /// <summary>The same wire name, or the new message's wire name replaced the old one and keeps it as an alias.</summary>
+    private bool SameMessage(JsonNode? was, JsonNode? now) =>
+        Text(was) == Text(now)
+        || (was is JsonString old && now is JsonString current
+            && Section(Section(_current.Json, "messages"), current.Value)["aliases"] is JsonArray aliases
+            && aliases.Items.Any(a => a is JsonString s && s.Value == old.Value));
 
     /// <summary>Each field whose value changed (a field that was absent reads as "none").</summary>
     private void CompareFields(string what, JsonObject was, JsonObject now, string path, params string[] fields)

@@ -138,7 +138,8 @@ internal sealed class LockDocument
             methods.Add(method.WireName, new JsonObject()
                 .Add("parameters", new JsonArray().AddRange(method.Parameters.Select(p => JsonNode.Of(p.Name + ": " + TypeText(p.Type)))))
                 .Add("returns", method.Returns is { } type ? TypeText(type) : "none")
-                .Add("properties", properties.Sorted()));
+                .Add("properties", properties.Sorted())
+                .Sorted());
         }
 
         JsonObject entry = new JsonObject().Add("methods", methods.Sorted());
