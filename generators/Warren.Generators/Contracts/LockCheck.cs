@@ -109,7 +109,7 @@ internal sealed class LockCheck
                 CompareFields(what, was, now, path, "message");
             }
 
-            CompareFields(what, was, now, path, "queue", "durable", "queueType");
+            CompareFields(what, was, now, path, "queue", "durable", "queueType", "offsetsQueue");
             CompareArguments(what, was, now, path);
             CompareRemovedItems(what, "binding", was, now, path, "bindings");
             CompareRemovedItems(what, "header binding", was, now, path, "headerBindings");
