@@ -52,16 +52,6 @@ public sealed partial class WarrenGenerator
 
             var schemas = new SchemaCollector();
             string schemaName = schemas.AddObject(type);
-            var headers = new List<HeaderSpec>();
-            foreach (IPropertySymbol property in ReadableProperties(type))
-            {
-                AttributeData? header = property.GetAttributes().FirstOrDefault(a => MetadataName(a.AttributeClass) == KnownNames.HeaderAttribute);
-                if (property.Name.Length > 0 && header is not null && NameArgument(header) is { } headerName)
-                {
-                    headers.Add(new HeaderSpec(headerName, property.Name, FormatOf(property.Type)));
-                }
-            }
-
             AttributeData? message = MessageAttributeOf(type);
             return new MessageContract(
                 WireName: WireName(type, message),
@@ -71,7 +61,7 @@ public sealed partial class WarrenGenerator
                 Route: route,
                 RoutingKey: template,
                 Mandatory: routing.Attribute.NamedArguments.Any(a => a.Key == "Mandatory" && a.Value.Value is true),
-                Headers: headers.OrderBy(h => h.HeaderName, System.StringComparer.Ordinal).ToEquatableArray(),
+                Headers: HeadersOf(type).OrderBy(h => h.HeaderName, System.StringComparer.Ordinal).ToEquatableArray(),
                 Schemas: schemas.Schemas,
                 Location: LocationInfo.From(routing.Attribute.ApplicationSyntaxReference));
         }

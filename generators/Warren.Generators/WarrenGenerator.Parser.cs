@@ -54,17 +54,6 @@ public sealed partial class WarrenGenerator
                 routingKey = new EquatableArray<RoutingKeySegment>(segments.Value);
             }
 
-            var headers = new List<HeaderSpec>();
-            foreach (IPropertySymbol property in ReadableProperties(type))
-            {
-                AttributeData? header = property.GetAttributes().FirstOrDefault(a => MetadataName(a.AttributeClass) == KnownNames.HeaderAttribute);
-                // Half-typed code ("string" with no name yet) gives a property without a name: nothing to read.
-                if (property.Name.Length > 0 && header is { ConstructorArguments.Length: 1 } && header.ConstructorArguments[0].Value is string { Length: > 0 } headerName)
-                {
-                    headers.Add(new HeaderSpec(headerName, property.Name, FormatOf(property.Type)));
-                }
-            }
-
             string fullName = FullName(type);
             AttributeData? message = MessageAttributeOf(type);
             AttributeData? durable = FindAttribute(type, KnownNames.DurableAttribute);
@@ -85,7 +74,21 @@ public sealed partial class WarrenGenerator
                 Mandatory: attribute.NamedArguments.Any(a => a.Key == "Mandatory" && a.Value.Value is true),
                 HasRoutingKeyTemplate: template is not null,
                 RoutingKey: routingKey,
-                Headers: headers.ToEquatableArray());
+                Headers: HeadersOf(type).ToEquatableArray());
+        }
+
+        /// <summary>The <c>[Header]</c> properties of a message type, in declaration order.</summary>
+        private static IEnumerable<HeaderSpec> HeadersOf(INamedTypeSymbol type)
+        {
+            foreach (IPropertySymbol property in ReadableProperties(type))
+            {
+                AttributeData? header = property.GetAttributes().FirstOrDefault(a => MetadataName(a.AttributeClass) == KnownNames.HeaderAttribute);
+                // Half-typed code ("string" with no name yet) gives a property without a name: nothing to read.
+                if (property.Name.Length > 0 && header is not null && NameArgument(header) is { } headerName)
+                {
+                    yield return new HeaderSpec(headerName, property.Name, FormatOf(property.Type));
+                }
+            }
         }
 
         public static ConsumerSpec? ParseConsumer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

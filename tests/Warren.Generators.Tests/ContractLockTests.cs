@@ -39,6 +39,15 @@ public sealed class ContractLockTests
             public ValueTask HandleAsync(Shape message, MessageContext context, CancellationToken cancellationToken) => default;
         }
 
+        [Queue("ticks"), Durable(QueueType.Stream)]
+        public sealed record Tick(double Price);
+
+        [Consumer(StreamConsumerName = "chart")]
+        public sealed class TickChart : IConsumer<Tick>
+        {
+            public ValueTask HandleAsync(Tick message, MessageContext context, CancellationToken cancellationToken) => default;
+        }
+
         [RpcService("calc")]
         public interface ICalc
         {
@@ -70,6 +79,7 @@ public sealed class ContractLockTests
         { "consumer removed", "[Consumer(Queue = \"billing\"), Bind(\"orders.eu\"), Durable]\npublic sealed class Billing", "public sealed class Billing", "consumer 'Ns.Billing' of queue 'billing' was removed", "lock:\"Ns.Billing\": {" },
         { "binding removed", "Bind(\"orders.eu\")", "Bind(\"orders.us\")", "consumer 'Ns.Billing': binding 'orders.eu' was removed", "source:Consumer(Queue = \"billing\")" },
         { "header binding removed", "\"size\", \"big\"", "\"size\", \"small\"", "consumer 'Ns.BigShapes': header binding { \"size\": \"big\", \"x-match\": \"all\" } was removed", "source:Consumer(Queue = \"shapes.big\")" },
+        { "stream consumer renamed", "StreamConsumerName = \"chart\"", "StreamConsumerName = \"graph\"", "consumer 'Ns.TickChart': offsetsQueue changed from 'ticks.offsets.chart' to 'ticks.offsets.graph'", "source:Consumer(StreamConsumerName = \"graph\")" },
         { "rpc method removed", "[RpcMethod] Task ResetAsync();", "", "RPC method 'Ns.ICalc.Reset' was removed or renamed", "source:RpcService(\"calc\")" },
         { "rpc method renamed", "[RpcMethod] Task ResetAsync();", "[RpcMethod] Task ClearAsync();", "RPC method 'Ns.ICalc.Reset' was removed or renamed", "source:RpcService(\"calc\")" },
         { "rpc parameter type changed", "int a, int b", "int a, long b", "RPC method 'Ns.ICalc.Add': parameters changed from [ \"a: integer(int32)\", \"b: integer(int32)\" ] to [ \"a: integer(int32)\", \"b: integer(int64)\" ]", "source:AddAsync" },

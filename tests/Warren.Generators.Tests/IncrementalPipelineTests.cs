@@ -233,6 +233,48 @@ public sealed class IncrementalPipelineTests
     }
 
     [Fact]
+    public void Editing_a_message_payload_redoes_the_contract_documents_only()
+    {
+        SyntaxTree hello = Parse(Usings + """namespace Ns; [Queue("hello")] public sealed record Hello(string Text);""", "Hello.cs");
+        SyntaxTree work = Parse(Usings + """namespace Ns; [Queue("task_queue"), Durable] public sealed record WorkItem(string Payload);""", "Work.cs");
+        CSharpCompilation compilation = CreateCompilation([hello, work]);
+        GeneratorDriver driver = CreateDriver().RunGenerators(compilation);
+
+        SyntaxTree edited = Parse(Replace(hello.ToString(), "string Text)", "string Text, int Count)"), "Hello.cs");
+        GeneratorRunResult result = driver.RunGenerators(compilation.ReplaceSyntaxTree(hello, edited)).GetRunResult().Results.Single();
+
+        // The descriptor does not depend on the payload: its steps and file stay as they were.
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.QueueMessages));
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.MessagesWithContext));
+        AssertCachedOrUnchanged(DescriptorSources(result));
+        (object Value, IncrementalStepRunReason Reason)[] contracts = Outputs(result, TrackingNames.MessageContracts).ToArray();
+        Assert.Equal("Ns.Hello", ((MessageContract)Assert.Single(contracts, o => o.Reason == IncrementalStepRunReason.Modified).Value).ClrType);
+        AssertCachedOrUnchanged(contracts.Where(o => o.Reason != IncrementalStepRunReason.Modified));
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(result, TrackingNames.ContractDocuments)).Reason);
+        Assert.Contains("\\\"count\\\"", result.GeneratedSources.Single(s => s.HintName == "Warren.Contracts.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Editing_the_lock_file_redoes_the_lock_check_only()
+    {
+        SyntaxTree hello = Parse(Usings + """namespace Ns; [Queue("hello")] public sealed record Hello(string Text);""", "Hello.cs");
+        CSharpCompilation compilation = CreateCompilation([hello]);
+        var lockFile = new InMemoryAdditionalText("/p/warren.contracts.json", """{ "version": 1 }""");
+        GeneratorDriver driver = CreateDriver([lockFile]).RunGenerators(compilation);
+        Assert.Empty(driver.GetRunResult().Diagnostics);
+
+        driver = driver.ReplaceAdditionalText(lockFile, new InMemoryAdditionalText("/p/warren.contracts.json", """{ "version": 7 }"""));
+        GeneratorRunResult result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+
+        Assert.Equal("WARREN024", Assert.Single(result.Diagnostics).Id);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(result, TrackingNames.ContractLockFile)).Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(result, TrackingNames.ContractLockCheck)).Reason);
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.Contracts));
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.ContractDocuments));
+        AssertCachedOrUnchanged(DescriptorSources(result));
+    }
+
+    [Fact]
     public void Pipeline_models_hold_no_symbols_syntax_or_compilations()
     {
         GeneratorRunResult result = Run(CreateCompilation(Samples.Tutorials, Samples.Orders, Samples.Rpc)).Result;

@@ -145,6 +145,19 @@ internal sealed class JsonObject : JsonNode
         return this;
     }
 
+    /// <summary>An object of these members, sorted by name.</summary>
+    public static JsonObject From<T>(IEnumerable<KeyValuePair<string, T>> members)
+        where T : JsonNode
+    {
+        var result = new JsonObject();
+        foreach (KeyValuePair<string, T> member in members)
+        {
+            result.Add(member.Key, member.Value);
+        }
+
+        return result.Sorted();
+    }
+
     public JsonObject Add(string name, string? value) => value is null ? this : Add(name, new JsonString(value));
 
     public JsonObject Add(string name, bool value) => Add(name, Of(value));

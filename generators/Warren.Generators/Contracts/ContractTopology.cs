@@ -74,6 +74,15 @@ internal sealed class ContractTopology
         consumer.Message.Route.Kind == ExchangeKindSpec.Queue ? consumer.Message.Route.Queue : consumer.QueueShape;
 
     /// <summary>
+    /// The queue where a stream consumer that tracks its offset stores it (StreamPlan.OffsetsQueueName):
+    /// <c>&lt;stream&gt;.offsets.&lt;consumer name&gt;</c>, the name defaulting to the class's; null for other consumers.
+    /// </summary>
+    public static string? OffsetsQueue(ConsumerContract consumer) =>
+        ConsumedQueue(consumer) is { } queue && ConsumedShape(consumer).Type == QueueTypeSpec.Stream && consumer.TrackStreamOffset
+            ? queue + ".offsets." + (consumer.StreamConsumerName ?? consumer.ClassName)
+            : null;
+
+    /// <summary>
     /// The <c>queue.declare</c> arguments of a queue (QueueSettings.ArgumentsFor): a quorum queue's type, delivery limit and
     /// dead-lettering to its error queue unless it dead-letters elsewhere; a stream's type; then the optional arguments.
     /// </summary>
@@ -162,10 +171,9 @@ internal sealed class ContractTopology
             AddBindings(consumer, queue);
         }
 
-        if (ConsumedShape(consumer).Type == QueueTypeSpec.Stream && consumer.TrackStreamOffset)
+        if (OffsetsQueue(consumer) is { } offsets)
         {
             // StreamPlan.OffsetsQueueSettings: durable, classic, holding the newest offset only.
-            string offsets = queue + ".offsets." + (consumer.StreamConsumerName ?? consumer.ClassName);
             AddQueue(offsets, new QueueShape(true, QueueTypeSpec.Classic, 0, new QueueArgumentsSpec(null, null, 1, null, 1, null, null, 0, false, null, null)));
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Warren.Generators.Common;
 
 namespace Warren.Generators.Contracts;
@@ -28,36 +29,24 @@ internal static class DefinitionsDocument
         var queues = new JsonArray();
         foreach (QueueEntity queue in topology.Queues)
         {
-            var arguments = new JsonObject();
-            foreach (KeyValuePair<string, JsonNode> argument in queue.Arguments)
-            {
-                arguments.Add(argument.Key, argument.Value);
-            }
-
             queues.Add(new JsonObject()
                 .Add("name", queue.Name)
                 .Add("vhost", virtualHost)
                 .Add("durable", queue.Durable)
                 .Add("auto_delete", false)
-                .Add("arguments", arguments));
+                .Add("arguments", JsonObject.From(queue.Arguments)));
         }
 
         var bindings = new JsonArray();
         foreach (BindingEntity binding in topology.Bindings)
         {
-            var arguments = new JsonObject();
-            foreach (KeyValuePair<string, string> argument in binding.Arguments)
-            {
-                arguments.Add(argument.Key, argument.Value);
-            }
-
             bindings.Add(new JsonObject()
                 .Add("source", binding.Source)
                 .Add("vhost", virtualHost)
                 .Add("destination", binding.Destination)
                 .Add("destination_type", "queue")
                 .Add("routing_key", binding.RoutingKey)
-                .Add("arguments", arguments));
+                .Add("arguments", JsonObject.From(binding.Arguments.Select(a => new KeyValuePair<string, JsonNode>(a.Key, JsonNode.Of(a.Value))))));
         }
 
         return new JsonObject()

@@ -88,12 +88,7 @@ internal sealed class LockCheck
         foreach (KeyValuePair<string, JsonNode> entry in locked.Members)
         {
             JsonObject? was = entry.Value as JsonObject;
-            KeyValuePair<string, JsonNode> found = current.Members.FirstOrDefault(m => m.Key == entry.Key);
-            if (found.Value is null && was?["queue"] is JsonString { Value: var queue })
-            {
-                // A renamed class that consumes the same queue is the same consumer.
-                found = current.Members.FirstOrDefault(m => m.Value is JsonObject o && o["queue"] is JsonString s && s.Value == queue);
-            }
+            KeyValuePair<string, JsonNode> found = FindByNameOrQueue(current, entry.Key, was);
 
             if (found.Value is not JsonObject now || was is null)
             {
@@ -109,7 +104,7 @@ internal sealed class LockCheck
                 CompareFields(what, was, now, path, "message");
             }
 
-            CompareFields(what, was, now, path, "queue", "durable", "queueType");
+            CompareFields(what, was, now, path, "queue", "durable", "queueType", "offsetsQueue");
             CompareArguments(what, was, now, path);
             CompareRemovedItems(what, "binding", was, now, path, "bindings");
             CompareRemovedItems(what, "header binding", was, now, path, "headerBindings");
@@ -121,11 +116,7 @@ internal sealed class LockCheck
         foreach (KeyValuePair<string, JsonNode> entry in locked.Members)
         {
             JsonObject? was = entry.Value as JsonObject;
-            KeyValuePair<string, JsonNode> found = current.Members.FirstOrDefault(m => m.Key == entry.Key);
-            if (found.Value is null && was?["queue"] is JsonString { Value: var queue })
-            {
-                found = current.Members.FirstOrDefault(m => m.Value is JsonObject o && o["queue"] is JsonString s && s.Value == queue);
-            }
+            KeyValuePair<string, JsonNode> found = FindByNameOrQueue(current, entry.Key, was);
 
             if (found.Value is not JsonObject now || was is null)
             {
@@ -152,6 +143,15 @@ internal sealed class LockCheck
                 CompareProperties(methodWhat, wasMethod, nowMethod, methodPath, "value");
             }
         }
+    }
+
+    /// <summary>The current entry of a consumer or service: by its type's name, else (a renamed type) the one on the same named queue.</summary>
+    private static KeyValuePair<string, JsonNode> FindByNameOrQueue(JsonObject current, string name, JsonObject? was)
+    {
+        KeyValuePair<string, JsonNode> found = current.Members.FirstOrDefault(m => m.Key == name);
+        return found.Value is null && was?["queue"] is JsonString { Value: var queue }
+            ? current.Members.FirstOrDefault(m => m.Value is JsonObject o && o["queue"] is JsonString s && s.Value == queue)
+            : found;
     }
 
     /// <summary>The same wire name, or the new message's wire name replaced the old one and keeps it as an alias.</summary>

@@ -11,7 +11,7 @@ namespace Warren.Generators.Contracts;
 /// <code>
 /// { "version": 1,
 ///   "messages":    { wire name: { aliases, clrType, kind, exchange | queue, routingKey, durable, queueType, arguments, headers, properties: { json path: type } } },
-///   "consumers":   { class: { message, queue (null when server-named), durable, queueType, arguments, bindings, headerBindings } },
+///   "consumers":   { class: { message, queue (null when server-named), durable, queueType, arguments, bindings, headerBindings, offsetsQueue } },
 ///   "rpcServices": { interface: { queue, durable, queueType, arguments, methods: { wire name: { parameters, returns, properties } } } } }
 /// </code>
 /// Types are JSON types: <c>string</c>, <c>integer(int32)</c>, <c>array&lt;object&gt;?</c>; the members of objects are flattened
@@ -105,11 +105,14 @@ internal sealed class LockDocument
             .Add("queue", JsonNode.Of(queue))
             .Add("bindings", new JsonArray().AddRange(consumer.BindingKeys.Distinct().OrderBy(k => k, System.StringComparer.Ordinal).Select(JsonNode.Of)))
             .Add("headerBindings", new JsonArray().AddRange(consumer.HeaderBindings
-                .Select(b => (JsonNode)Arguments(ContractTopology.HeaderArguments(b).Select(a => new KeyValuePair<string, JsonNode>(a.Key, JsonNode.Of(a.Value)))))));
-        if (queue is not null)
+                .Select(b => (JsonNode)JsonObject.From(ContractTopology.HeaderArguments(b).Select(a => new KeyValuePair<string, JsonNode>(a.Key, JsonNode.Of(a.Value)))))));
+        // A queue message's queue is the message's, locked with it; a stored stream offset lives in its offsets queue.
+        if (queue is not null && consumer.Message.Route.Kind != ExchangeKindSpec.Queue)
         {
-            AddQueue(entry, queue, ContractTopology.ConsumedShape(consumer));
+            AddQueue(entry, queue, consumer.QueueShape);
         }
+
+        entry.Add("offsetsQueue", ContractTopology.OffsetsQueue(consumer));
 
         return entry.Sorted();
     }
@@ -151,18 +154,7 @@ internal sealed class LockDocument
         .Add("queue", queue)
         .Add("durable", ContractTopology.IsDurable(shape))
         .Add("queueType", shape.Type.ToString().ToLowerInvariant())
-        .Add("arguments", Arguments(ContractTopology.ArgumentsFor(queue, shape)));
-
-    private static JsonObject Arguments(IEnumerable<KeyValuePair<string, JsonNode>> arguments)
-    {
-        var result = new JsonObject();
-        foreach (KeyValuePair<string, JsonNode> argument in arguments)
-        {
-            result.Add(argument.Key, argument.Value);
-        }
-
-        return result.Sorted();
-    }
+        .Add("arguments", JsonObject.From(ContractTopology.ArgumentsFor(queue, shape)));
 
     /// <summary>Lists the members of an object schema as paths, recursing into objects, arrays and maps (not into a type already on the path).</summary>
     private void Flatten(string locationPrefix, string prefix, SchemaSpec schema, Dictionary<string, SchemaSpec> schemas, JsonObject into, HashSet<string> onPath)
