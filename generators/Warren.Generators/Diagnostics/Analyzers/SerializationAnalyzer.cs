@@ -149,6 +149,11 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
             return "is a native-sized integer (IntPtr, UIntPtr), which System.Text.Json refuses; use long or ulong";
         }
 
+        if (WarrenSymbols.IsOrDerivesFrom(type, symbols.Stream))
+        {
+            return "is a stream, which System.Text.Json cannot write or read; send its bytes (byte[] or ReadOnlyMemory<byte>) instead";
+        }
+
         if (WarrenSymbols.IsOrDerivesFrom(type, symbols.MemberInfo))
         {
             return "is reflection metadata (System.Type, MethodInfo and the like), which System.Text.Json refuses; send a name instead";
