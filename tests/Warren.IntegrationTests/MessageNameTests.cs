@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
@@ -87,8 +86,8 @@ public sealed class MessageNameTests
         var inbox = new Inbox<NamedPikaOrder>();
         await using Subscription subscription = await bus.SubscribeAsync<NamedPikaOrder>((m, c, _) => { inbox.Add(m, c); return default; });
 
-        RunPython("pika_send_typed.py", queue, "warren.test.names.from_pika", """{"id": "p-1", "quantity": 5}""");
-        RunPython("pika_send_typed.py", queue, "Shop.PikaOrder", """{"id": "p-2", "quantity": 6}""");
+        InteropTests.RunPython("pika_send_typed.py", queue, "warren.test.names.from_pika", """{"id": "p-1", "quantity": 5}""");
+        InteropTests.RunPython("pika_send_typed.py", queue, "Shop.PikaOrder", """{"id": "p-2", "quantity": 6}""");
 
         await inbox.WaitForAsync(2);
         await inbox.AssertQuietAsync(2);
@@ -96,7 +95,4 @@ public sealed class MessageNameTests
         Assert.Equal(["Shop.PikaOrder", "warren.test.names.from_pika"], inbox.Items.Select(i => i.Context.MessageType!).Order(StringComparer.Ordinal));
         Assert.Equal(0u, await raw.MessageCountAsync(ErrorQueues.NameFor(queue)));
     }
-
-    internal static void RunPython(string script, params string[] arguments) =>
-        Infrastructure.Process.Run("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "Interop", script), .. arguments], TimeSpan.FromSeconds(30));
 }

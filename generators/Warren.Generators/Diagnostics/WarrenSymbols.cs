@@ -29,6 +29,10 @@ internal enum RpcReturn
 /// </summary>
 internal sealed class WarrenSymbols
 {
+    /// <summary>How diagnostics name a type: as the compiler's messages do, and as C# that compiles in <c>typeof(...)</c> (no <c>?</c> on reference types).</summary>
+    public static readonly SymbolDisplayFormat TypeDisplay = SymbolDisplayFormat.CSharpErrorMessageFormat
+        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     private readonly Func<INamedTypeSymbol?, ExchangeKindSpec?> _routingKindOf;
 
     private WarrenSymbols(Compilation compilation)

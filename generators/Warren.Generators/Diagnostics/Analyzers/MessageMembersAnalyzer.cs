@@ -15,8 +15,7 @@ namespace Warren.Generators.Diagnostics.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MessageMembersAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.CSharpErrorMessageFormat
-        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+    private static readonly SymbolDisplayFormat TypeFormat = WarrenSymbols.TypeDisplay;
 
     /// <summary><c>JsonIgnoreCondition.Never</c>: <c>[JsonIgnore(Condition = Never)]</c> serializes the member after all.</summary>
     private const int JsonIgnoreNever = 0;

@@ -18,8 +18,7 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
 {
     private const int MaxDepth = 16;
 
-    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.CSharpErrorMessageFormat
-        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+    private static readonly SymbolDisplayFormat TypeFormat = WarrenSymbols.TypeDisplay;
 
     /// <summary>Interfaces System.Text.Json reads into a concrete collection of its own choosing.</summary>
     private static readonly ImmutableHashSet<string> CollectionNamespaces = ImmutableHashSet.Create(
