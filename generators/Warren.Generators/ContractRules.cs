@@ -71,6 +71,40 @@ internal static partial class ContractRules
         }
     }
 
+    /// <summary>The longest wire name: the AMQP <c>type</c> property is a short string, at most 255 bytes of UTF-8.</summary>
+    public const int MaxWireNameBytes = 255;
+
+    /// <summary>
+    /// Why <paramref name="name"/> cannot be a message's wire name or alias, or null when it can: it must be non-empty text
+    /// without whitespace or control characters that fits an AMQP short string.
+    /// </summary>
+    public static string? WireNameProblem(string? name)
+    {
+        if (name is null)
+        {
+            return "is null";
+        }
+
+        if (name.Length == 0 || string.IsNullOrWhiteSpace(name))
+        {
+            return "is empty";
+        }
+
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (char.IsWhiteSpace(name[i]) || char.IsControl(name[i]))
+            {
+                string what = char.IsControl(name[i]) ? $"a control character (U+{(int)name[i]:X4})" : "whitespace";
+                return $"contains {what} at position {i}; a wire name is one word such as \"orders.placed\"";
+            }
+        }
+
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(name);
+        return bytes > MaxWireNameBytes
+            ? $"is {bytes} bytes in UTF-8, over the {MaxWireNameBytes} an AMQP short string (the type property) can hold"
+            : null;
+    }
+
     /// <summary>The exchange kind of the routing attribute with this metadata name, or null when it is not one.</summary>
     public static ExchangeKindSpec? RoutingKindOf(string? attributeMetadataName) => attributeMetadataName switch
     {

@@ -29,7 +29,13 @@ internal static class KnownNames
     public const string JsonDerivedTypeAttribute = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
     public const string JsonPolymorphicAttribute = "System.Text.Json.Serialization.JsonPolymorphicAttribute";
     public const string JsonConverterAttribute = "System.Text.Json.Serialization.JsonConverterAttribute";
+    public const string JsonIncludeAttribute = "System.Text.Json.Serialization.JsonIncludeAttribute";
+    public const string JsonIgnoreAttribute = "System.Text.Json.Serialization.JsonIgnoreAttribute";
     public const string MemberInfo = "System.Reflection.MemberInfo";
+    public const string Stream = "System.IO.Stream";
+    public const string Bus = "Warren.Bus";
+    public const string BusInterface = "Warren.IBus";
+    public const string WarrenServiceCollectionExtensions = "Microsoft.Extensions.DependencyInjection.WarrenServiceCollectionExtensions";
     public const string Delegate = "System.Delegate";
 }
 

@@ -13,7 +13,7 @@ namespace Warren.Generators;
 public sealed partial class WarrenGenerator
 {
     /// <summary>The name of the contract lock file, an AdditionalFile of the project (compared ignoring case).</summary>
-    public const string LockFileName = "warren.contracts.json";
+    internal const string LockFileName = "warren.contracts.json";
 
     /// <summary>
     /// The contract pipeline, apart from the descriptors': each contract is parsed in its own step, the set of them becomes

@@ -56,9 +56,36 @@ public sealed partial class WarrenGenerator
                     }
                 }
 
-                _schemas[name] = new SchemaSpec(name, FullName(type), properties.OrderBy(p => p.JsonName, System.StringComparer.Ordinal).ToEquatableArray());
+                var derived = new List<DerivedSchema>();
+                foreach ((INamedTypeSymbol derivedType, bool hasDiscriminator, AttributeData attribute) in ListedDerivedTypes(type))
+                {
+                    if (hasDiscriminator && attribute.ConstructorArguments[1].Value is { } value)
+                    {
+                        string discriminator = value is string text ? JsonNodeText(text) : System.Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+                        derived.Add(new DerivedSchema(discriminator, AddObject(derivedType)));
+                    }
+                }
+
+                _schemas[name] = new SchemaSpec(
+                    name,
+                    FullName(type),
+                    properties.OrderBy(p => p.JsonName, System.StringComparer.Ordinal).ToEquatableArray(),
+                    derived.Count == 0 ? null : DiscriminatorPropertyOf(type),
+                    derived.OrderBy(d => d.Discriminator, System.StringComparer.Ordinal).ToEquatableArray(),
+                    type.IsAbstract);
                 return name;
             }
+
+            /// <summary><c>[JsonPolymorphic(TypeDiscriminatorPropertyName = ...)]</c>, else System.Text.Json's <c>$type</c>.</summary>
+            private static string DiscriminatorPropertyOf(INamedTypeSymbol type) =>
+                type.GetAttributes()
+                    .Where(a => MetadataName(a.AttributeClass) == KnownNames.JsonPolymorphicAttribute)
+                    .SelectMany(a => a.NamedArguments)
+                    .Where(a => a.Key == "TypeDiscriminatorPropertyName" && a.Value.Value is string { Length: > 0 })
+                    .Select(a => (string)a.Value.Value!)
+                    .FirstOrDefault() ?? "$type";
+
+            private static string JsonNodeText(string text) => new JsonString(text).ToJson();
 
             /// <summary>The JSON type of a value of <paramref name="type"/>; <paramref name="member"/> may carry a converter attribute.</summary>
             public JsonType TypeOf(ITypeSymbol type, ISymbol? member = null)

@@ -74,7 +74,8 @@ public sealed partial class WarrenGenerator
                 Mandatory: attribute.NamedArguments.Any(a => a.Key == "Mandatory" && a.Value.Value is true),
                 HasRoutingKeyTemplate: template is not null,
                 RoutingKey: routingKey,
-                Headers: HeadersOf(type).ToEquatableArray());
+                Headers: HeadersOf(type).ToEquatableArray(),
+                DerivedTypes: DerivedMessages(type));
         }
 
         /// <summary>The <c>[Header]</c> properties of a message type, in declaration order.</summary>
@@ -90,6 +91,20 @@ public sealed partial class WarrenGenerator
                 }
             }
         }
+
+        /// <summary>
+        /// The derived types published as <paramref name="type"/>: listed by its <c>[JsonDerivedType]</c>, usable by generated
+        /// code, and with <paramref name="type"/> as their nearest routed base (WARREN019 reports the unlisted ones).
+        /// </summary>
+        private static EquatableArray<DerivedMessageSpec> DerivedMessages(INamedTypeSymbol type) =>
+            ListedDerivedTypes(type)
+                .Select(listed => listed.Type)
+                .Where(derived => IsUsable(derived) && SymbolEqualityComparer.Default.Equals(MessageBaseOf(derived, RoutingKindByName), type))
+                .Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default)
+                .Select(derived => new DerivedMessageSpec(
+                    derived.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                    Identifier(FullName(derived)) + "_MessageDescriptor"))
+                .ToEquatableArray();
 
         public static ConsumerSpec? ParseConsumer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {

@@ -143,6 +143,8 @@ public sealed partial class WarrenGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.MessagesWithContext);
         context.RegisterSourceOutput(withContext, static (spc, spec) => spc.AddSource(spec.Message.HintName, Emitter.EmitMessage(spec)));
 
-        return messages.Select(static (spec, _) => spec.DescriptorName).Collect();
+        return messages
+            .SelectMany(static (spec, _) => spec.DerivedTypes.Select(static derived => derived.DescriptorName).Prepend(spec.DescriptorName))
+            .Collect();
     }
 }

@@ -91,7 +91,7 @@ public sealed partial class Bus
             PooledJsonWriter body = _writers.Rent();
             try
             {
-                JsonSerializer.Serialize(body.Writer, message, descriptor.GetTypeInfo(_json));
+                descriptor.Serialize(body.Writer, message, _json);
                 if (body.WrittenMemory.Length > Options.MaxMessageSize)
                 {
                     throw MessageLimitException.BodyTooLarge(descriptor.MessageType, $"message {descriptor.MessageType}", body.WrittenMemory.Length, Options.MaxMessageSize);

@@ -39,6 +39,11 @@ public sealed class ContractLockTests
             public ValueTask HandleAsync(Shape message, MessageContext context, CancellationToken cancellationToken) => default;
         }
 
+        [Fanout("ledger"), JsonDerivedType(typeof(Refund), "refund")]
+        public record LedgerEntry(string Account);
+
+        public sealed record Refund(string Account, string Reason) : LedgerEntry(Account);
+
         [Queue("ticks"), Durable(QueueType.Stream)]
         public sealed record Tick(double Price);
 
@@ -79,6 +84,8 @@ public sealed class ContractLockTests
         { "consumer removed", "[Consumer(Queue = \"billing\"), Bind(\"orders.eu\"), Durable]\npublic sealed class Billing", "public sealed class Billing", "consumer 'Ns.Billing' of queue 'billing' was removed", "lock:\"Ns.Billing\": {" },
         { "binding removed", "Bind(\"orders.eu\")", "Bind(\"orders.us\")", "consumer 'Ns.Billing': binding 'orders.eu' was removed", "source:Consumer(Queue = \"billing\")" },
         { "header binding removed", "\"size\", \"big\"", "\"size\", \"small\"", "consumer 'Ns.BigShapes': header binding { \"size\": \"big\", \"x-match\": \"all\" } was removed", "source:Consumer(Queue = \"shapes.big\")" },
+        { "derived message type dropped", "[Fanout(\"ledger\"), JsonDerivedType(typeof(Refund), \"refund\")]", "[Fanout(\"ledger\")]", "message 'Ns.LedgerEntry': property '(refund)' was removed or renamed", "source:Fanout(\"ledger\")" },
+        { "derived message property changed", "string Reason)", "int Reason)", "message 'Ns.LedgerEntry': property '(refund).reason' changed type from 'string' to 'integer(int32)'", "source:Reason" },
         { "stream consumer renamed", "StreamConsumerName = \"chart\"", "StreamConsumerName = \"graph\"", "consumer 'Ns.TickChart': offsetsQueue changed from 'ticks.offsets.chart' to 'ticks.offsets.graph'", "source:Consumer(StreamConsumerName = \"graph\")" },
         { "rpc method removed", "[RpcMethod] Task ResetAsync();", "", "RPC method 'Ns.ICalc.Reset' was removed or renamed", "source:RpcService(\"calc\")" },
         { "rpc method renamed", "[RpcMethod] Task ResetAsync();", "[RpcMethod] Task ClearAsync();", "RPC method 'Ns.ICalc.Reset' was removed or renamed", "source:RpcService(\"calc\")" },
@@ -127,6 +134,7 @@ public sealed class ContractLockTests
         { "new header binding", "\"size\", \"big\")", "\"size\", \"big\"), BindHeaders(HeadersMatch.Any, \"size\", \"huge\")" },
         { "new header", "string Size)", "string Size, [property: Header(\"color\")] string? Color = null)" },
         { "new rpc method", "[RpcMethod] Task ResetAsync();", "[RpcMethod] Task ResetAsync();\n    [RpcMethod] Task<int> NegateAsync(int a);" },
+        { "new derived message type", "JsonDerivedType(typeof(Refund), \"refund\")]\npublic record LedgerEntry(string Account);", "JsonDerivedType(typeof(Refund), \"refund\"), JsonDerivedType(typeof(Credit), \"credit\")]\npublic record LedgerEntry(string Account);\npublic sealed record Credit(string Account, int Points) : LedgerEntry(Account);" },
         { "new rpc service", "[RpcService(\"calc\")]", "[RpcService(\"clock\")] public interface IClock { [RpcMethod] Task<DateTimeOffset> NowAsync(); }\n[RpcService(\"calc\")]" },
     };
 

@@ -98,6 +98,13 @@ internal static class ContractSamples
             public ValueTask HandleAsync(Tick message, MessageContext context, CancellationToken cancellationToken) => default;
         }
 
+        [Fanout("ledger"), JsonDerivedType(typeof(Refund), "refund"), JsonDerivedType(typeof(Charge), 2)]
+        public abstract record LedgerEntry(string Account, decimal Amount);
+
+        public sealed record Refund(string Account, decimal Amount, string Reason) : LedgerEntry(Account, Amount);
+
+        public sealed record Charge(string Account, decimal Amount, string Card) : LedgerEntry(Account, Amount);
+
         public sealed record Quote(string Sku, int Quantity, decimal Total);
 
         [RpcService("pricing"), Durable(QueueType.Quorum)]

@@ -141,6 +141,39 @@ public sealed class IncrementalPipelineTests
     }
 
     [Fact]
+    public void Naming_a_message_modifies_only_that_message_and_listing_a_derived_type_adds_its_registration()
+    {
+        const string Hello = """namespace Ns; [Queue("hello")] public record Hello(string Text); public sealed record LoudHello(string Text, int Volume) : Hello(Text);""";
+        SyntaxTree hello = Parse(Usings + Hello, "Hello.cs");
+        SyntaxTree work = Parse(Usings + """namespace Ns; [Queue("task_queue"), Durable] public sealed record WorkItem(string Payload);""", "Work.cs");
+        CSharpCompilation compilation = CreateCompilation([hello, work]);
+        GeneratorDriver driver = CreateDriver().RunGenerators(compilation);
+
+        SyntaxTree named = Parse(Usings + Replace(Hello, "[Queue(\"hello\")]", "[Message(\"greetings.hello\", Aliases = new[] { \"Ns.Hello\" }), Queue(\"hello\")]"), "Hello.cs");
+        compilation = compilation.ReplaceSyntaxTree(hello, named);
+        driver = driver.RunGenerators(compilation);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+
+        (object Value, IncrementalStepRunReason Reason)[] queue = Outputs(result, TrackingNames.QueueMessages).ToArray();
+        MessageSpec renamed = (MessageSpec)Assert.Single(queue, o => o.Reason == IncrementalStepRunReason.Modified).Value;
+        Assert.Equal("greetings.hello", renamed.MessageType);
+        Assert.Equal(["Ns.Hello"], renamed.Aliases);
+        AssertCachedOrUnchanged(queue.Where(o => o.Reason != IncrementalStepRunReason.Modified));
+        // The wire name is not part of the registration.
+        AssertCachedOrUnchanged(Outputs(result, TrackingNames.Registration));
+
+        SyntaxTree listed = Parse(Usings + Replace(named.ToString().Substring(Usings.Length), "Queue(\"hello\")]", "Queue(\"hello\"), JsonDerivedType(typeof(LoudHello), \"loud\")]"), "Hello.cs");
+        result = driver.RunGenerators(compilation.ReplaceSyntaxTree(named, listed)).GetRunResult().Results.Single();
+
+        MessageSpec polymorphic = (MessageSpec)Assert.Single(Outputs(result, TrackingNames.QueueMessages), o => o.Reason == IncrementalStepRunReason.Modified).Value;
+        Assert.Equal("global::Ns.LoudHello", Assert.Single(polymorphic.DerivedTypes).TypeName);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(result, TrackingNames.Registration)).Reason);
+        Assert.Contains(
+            "global::Warren.Runtime.WarrenRegistry.Register(global::Warren.Generated.Ns_LoudHello_MessageDescriptor.Instance);",
+            result.GeneratedSources.Single(s => s.HintName == "Warren.Registration.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Editing_one_rpc_service_modifies_only_that_service()
     {
         SyntaxTree fibonacci = Parse(Usings + """

@@ -28,6 +28,19 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Polymorphic_message_with_derived_types()
+    {
+        Verify("Ns.Shipment.Message.g.cs", """
+            [Topic("shipments", RoutingKey = "{Region}"), JsonDerivedType(typeof(Shipment), "shipment"), JsonDerivedType(typeof(ExpressShipment), "express"), JsonDerivedType(typeof(DroneShipment), "drone")]
+            public record Shipment(string Region);
+
+            public record ExpressShipment(string Region, int Hours) : Shipment(Region);
+
+            public sealed record DroneShipment(string Region, int Hours, string Drone) : ExpressShipment(Region, Hours);
+            """);
+    }
+
+    [Fact]
     public void Durable_queue_message()
     {
         Verify("Ns.WorkItem.Message.g.cs", """

@@ -99,7 +99,7 @@ public sealed class InteropTests
         Assert.Equal(1, root.GetProperty("delivery_mode").GetInt32());
     }
 
-    private static void RunPython(string script, params string[] arguments) =>
+    internal static void RunPython(string script, params string[] arguments) =>
         Infrastructure.Process.Run(Python, [ScriptPath(script), .. arguments], TimeSpan.FromSeconds(30));
 
     private static System.Diagnostics.Process StartPython(string script, params string[] arguments)

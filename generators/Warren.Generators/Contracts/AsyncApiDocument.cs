@@ -93,7 +93,7 @@ internal sealed class AsyncApiDocument
         var schemas = new JsonObject();
         foreach (SchemaSpec schema in _schemas.Values)
         {
-            schemas.Add(schema.Name, JsonSchemas.Object(schema));
+            schemas.Add(schema.Name, JsonSchemas.Object(schema, _schemas));
         }
 
         return new JsonObject()

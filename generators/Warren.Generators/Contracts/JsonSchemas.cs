@@ -8,7 +8,33 @@ namespace Warren.Generators.Contracts;
 internal static class JsonSchemas
 {
     /// <summary>An object type's schema: its properties, and those that must be present.</summary>
-    public static JsonObject Object(SchemaSpec schema)
+    public static JsonObject Object(SchemaSpec schema, System.Collections.Generic.IReadOnlyDictionary<string, SchemaSpec> all)
+    {
+        if (schema.Derived.Count == 0)
+        {
+            return PlainObject(schema);
+        }
+
+        // System.Text.Json writes a listed derived type with its discriminator first; the base itself (unless abstract) without.
+        var variants = new JsonArray();
+        if (!schema.IsAbstract)
+        {
+            variants.Add(PlainObject(schema));
+        }
+
+        foreach (DerivedSchema derived in schema.Derived)
+        {
+            JsonObject variant = PlainObject(all[derived.Schema]);
+            ((JsonObject)variant["properties"]!).Add(schema.DiscriminatorProperty!, new JsonObject().Add("const", JsonReader.Parse(derived.Discriminator)));
+            JsonArray required = variant["required"] as JsonArray ?? new JsonArray();
+            variant.Add("required", required.Add(JsonNode.Of(schema.DiscriminatorProperty)));
+            variants.Add(variant);
+        }
+
+        return new JsonObject().Add("title", schema.ClrType).Add("oneOf", variants);
+    }
+
+    private static JsonObject PlainObject(SchemaSpec schema)
     {
         var properties = new JsonObject();
         foreach (SchemaProperty property in schema.Properties)

@@ -104,8 +104,14 @@ internal sealed class LockCheck
                 CompareFields(what, was, now, path, "message");
             }
 
-            CompareFields(what, was, now, path, "queue", "durable", "queueType", "offsetsQueue");
-            CompareArguments(what, was, now, path);
+            CompareFields(what, was, now, path, "queue", "offsetsQueue");
+            if (now["queueType"] is not null)
+            {
+                // The consumer declares its queue; a queue message's queue is the message's, compared with the message.
+                CompareFields(what, was, now, path, "durable", "queueType");
+                CompareArguments(what, was, now, path);
+            }
+
             CompareRemovedItems(what, "binding", was, now, path, "bindings");
             CompareRemovedItems(what, "header binding", was, now, path, "headerBindings");
         }

@@ -167,6 +167,19 @@ internal sealed class LockDocument
             FlattenValue(locationPrefix, path, property.Type, schemas, into, onPath);
         }
 
+        // A derived type written in place of this one: "(discriminator)" and its own members, such as "(refund).reason".
+        foreach (DerivedSchema derived in schema.Derived)
+        {
+            string variant = (prefix.Length == 0 ? string.Empty : prefix + ".") + "(" + derived.Discriminator.Trim('"') + ")";
+            into.Add(variant, "object");
+            if (schemas.TryGetValue(derived.Schema, out SchemaSpec? derivedSchema) && !onPath.Contains(derivedSchema.Name))
+            {
+                var own = new SchemaSpec(derivedSchema.Name, derivedSchema.ClrType, derivedSchema.Properties
+                    .Where(p => !schema.Properties.Any(b => b.JsonName == p.JsonName)).ToEquatableArray(), derivedSchema.DiscriminatorProperty, derivedSchema.Derived);
+                Flatten(locationPrefix, variant, own, schemas, into, onPath);
+            }
+        }
+
         onPath.Remove(schema.Name);
     }
 

@@ -38,6 +38,32 @@ internal static class AttributeLocations
     }
 
     /// <summary>
+    /// Element <paramref name="index"/> of the array given to the named argument <paramref name="name"/>
+    /// (<c>"b"</c> in <c>Aliases = new[] { "a", "b" }</c>, also <c>new string[] { ... }</c> and <c>[...]</c>); the whole
+    /// argument when the array is not written out element by element.
+    /// </summary>
+    public static Location OfNamedArgumentElement(AttributeData attribute, string name, int index, ISymbol owner, CancellationToken cancellationToken)
+    {
+        Location whole = OfNamedArgument(attribute, name, owner, cancellationToken);
+        if (whole.SourceTree?.GetRoot(cancellationToken).FindNode(whole.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax expression)
+        {
+            return whole;
+        }
+
+        SyntaxNode? element = expression switch
+        {
+            ImplicitArrayCreationExpressionSyntax implicitArray => ElementAt(implicitArray.Initializer.Expressions, index),
+            ArrayCreationExpressionSyntax { Initializer: { } initializer } => ElementAt(initializer.Expressions, index),
+            CollectionExpressionSyntax collection => index < collection.Elements.Count ? collection.Elements[index] : null,
+            _ => null,
+        };
+        return element?.GetLocation() ?? whole;
+    }
+
+    private static ExpressionSyntax? ElementAt(SeparatedSyntaxList<ExpressionSyntax> expressions, int index) =>
+        index < expressions.Count ? expressions[index] : null;
+
+    /// <summary>
     /// The expression passed for constructor parameter <paramref name="index"/>, positionally or as <c>name: value</c>
     /// (<c>"hello"</c> in <c>Queue("hello")</c>); the attribute itself when it cannot be found. For a <c>params</c>
     /// parameter this is its first element.

@@ -107,6 +107,42 @@ internal static class DiagnosticDescriptors
         "Invalid stream consumer setting",
         "{0}");
 
+    /// <summary>A [Message] wire name or alias that cannot be the AMQP type property, or a redundant alias.</summary>
+    public static readonly DiagnosticDescriptor InvalidMessageName = Create(
+        "WARREN017", DiagnosticSeverity.Error,
+        "Invalid message wire name or alias",
+        "{0}");
+
+    /// <summary>Two message types share a wire name or alias, so consumers cannot tell their messages apart.</summary>
+    public static readonly DiagnosticDescriptor DuplicateMessageName = Create(
+        "WARREN018", DiagnosticSeverity.Error,
+        "Two message types share a wire name",
+        "'{0}' is {1} here and {2} of '{3}': consumers could not tell the two messages apart on the wire. Give each message its own [Message] name and aliases.");
+
+    /// <summary>A type derived from a message that is not listed with [JsonDerivedType], or is listed without a discriminator.</summary>
+    public static readonly DiagnosticDescriptor UnlistedDerivedMessage = Create(
+        "WARREN019", DiagnosticSeverity.Error,
+        "Derived message type would lose its properties",
+        "{0}");
+
+    /// <summary>A public instance field on a message, which System.Text.Json leaves out.</summary>
+    public static readonly DiagnosticDescriptor MessageField = Create(
+        "WARREN020", DiagnosticSeverity.Error,
+        "Public field on a message is not serialized",
+        "{0}");
+
+    /// <summary>A message property whose type cannot travel as JSON.</summary>
+    public static readonly DiagnosticDescriptor UnserializableMessageProperty = Create(
+        "WARREN021", DiagnosticSeverity.Error,
+        "Message property cannot travel as JSON",
+        "Property '{0}' of message '{1}' cannot be serialized: {2}. Change its type, or mark it [JsonIgnore] if it should not travel.");
+
+    /// <summary>A class without [Consumer] passed to an API that needs its generated consumer descriptor.</summary>
+    public static readonly DiagnosticDescriptor ConsumerWithoutAttribute = Create(
+        "WARREN022", DiagnosticSeverity.Error,
+        "Consumer class needs [Consumer]",
+        "{0}");
+
     /// <summary>The current contracts break the contract lock (warren.contracts.json): one diagnostic per breaking change.</summary>
     public static readonly DiagnosticDescriptor ContractBreaksLock = Create(
         "WARREN023", DiagnosticSeverity.Error,

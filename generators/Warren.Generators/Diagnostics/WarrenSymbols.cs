@@ -29,6 +29,10 @@ internal enum RpcReturn
 /// </summary>
 internal sealed class WarrenSymbols
 {
+    /// <summary>How diagnostics name a type: as the compiler's messages do, and as C# that compiles in <c>typeof(...)</c> (no <c>?</c> on reference types).</summary>
+    public static readonly SymbolDisplayFormat TypeDisplay = SymbolDisplayFormat.CSharpErrorMessageFormat
+        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     private readonly Func<INamedTypeSymbol?, ExchangeKindSpec?> _routingKindOf;
 
     private WarrenSymbols(Compilation compilation)
@@ -52,7 +56,14 @@ internal sealed class WarrenSymbols
         JsonDerivedTypeAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonDerivedTypeAttribute);
         JsonPolymorphicAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonPolymorphicAttribute);
         JsonConverterAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonConverterAttribute);
+        JsonIncludeAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonIncludeAttribute);
+        JsonIgnoreAttribute = compilation.GetTypeByMetadataName(KnownNames.JsonIgnoreAttribute);
         MemberInfo = compilation.GetTypeByMetadataName(KnownNames.MemberInfo);
+        Stream = compilation.GetTypeByMetadataName(KnownNames.Stream);
+        MessageAttribute = compilation.GetTypeByMetadataName(KnownNames.MessageAttribute);
+        Bus = compilation.GetTypeByMetadataName(KnownNames.Bus);
+        BusInterface = compilation.GetTypeByMetadataName(KnownNames.BusInterface);
+        WarrenServiceCollectionExtensions = compilation.GetTypeByMetadataName(KnownNames.WarrenServiceCollectionExtensions);
         Delegate = compilation.GetTypeByMetadataName(KnownNames.Delegate);
 
         // One delegate per compilation, not one per FirstRoutingAttribute call.
@@ -98,7 +109,21 @@ internal sealed class WarrenSymbols
 
     public INamedTypeSymbol? JsonConverterAttribute { get; }
 
+    public INamedTypeSymbol? JsonIncludeAttribute { get; }
+
+    public INamedTypeSymbol? JsonIgnoreAttribute { get; }
+
     public INamedTypeSymbol? MemberInfo { get; }
+
+    public INamedTypeSymbol? Stream { get; }
+
+    public INamedTypeSymbol? MessageAttribute { get; }
+
+    public INamedTypeSymbol? Bus { get; }
+
+    public INamedTypeSymbol? BusInterface { get; }
+
+    public INamedTypeSymbol? WarrenServiceCollectionExtensions { get; }
 
     public INamedTypeSymbol? Delegate { get; }
 
@@ -111,7 +136,7 @@ internal sealed class WarrenSymbols
         var symbols = new WarrenSymbols(compilation);
         return (symbols.QueueAttribute ?? symbols.FanoutAttribute ?? symbols.DirectAttribute ?? symbols.TopicAttribute ?? symbols.HeadersAttribute
             ?? symbols.DurableAttribute ?? symbols.ConsumerAttribute ?? symbols.ConsumerInterface ?? symbols.BindAttribute
-            ?? symbols.BindHeadersAttribute ?? symbols.RpcServiceAttribute ?? symbols.RpcMethodAttribute ?? symbols.RpcServerAttribute) is null ? null : symbols;
+            ?? symbols.BindHeadersAttribute ?? symbols.MessageAttribute ?? symbols.RpcServiceAttribute ?? symbols.RpcMethodAttribute ?? symbols.RpcServerAttribute) is null ? null : symbols;
     }
 
     /// <summary>The exchange kind a routing attribute class stands for, or null when it is not one.</summary>
@@ -148,6 +173,9 @@ internal sealed class WarrenSymbols
     /// <summary>The routing attribute the generator uses for <paramref name="type"/> (the first one), or null when it has none.</summary>
     public (AttributeData Attribute, ExchangeKindSpec Kind)? FirstRoutingAttribute(ISymbol type) =>
         ContractRules.FirstRoutingAttribute(type, _routingKindOf);
+
+    /// <summary>The message <paramref name="type"/> is published as when it has no routing attribute of its own (its nearest routed base), or null.</summary>
+    public INamedTypeSymbol? MessageBaseOf(INamedTypeSymbol type) => ContractRules.MessageBaseOf(type, _routingKindOf);
 
     /// <summary>
     /// The message types of the <c>IConsumer&lt;T&gt;</c> interfaces <paramref name="type"/> implements, directly or

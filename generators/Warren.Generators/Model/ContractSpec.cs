@@ -55,9 +55,21 @@ internal sealed record JsonType(
 /// <summary>One member of a component schema, named as it is written in JSON.</summary>
 internal sealed record SchemaProperty(string JsonName, JsonType Type, bool Required, LocationInfo? Location);
 
+/// <summary>A derived type System.Text.Json writes in place of its base: its discriminator (JSON text) and its schema.</summary>
+internal sealed record DerivedSchema(string Discriminator, string Schema);
+
 /// <summary>An object type's schema: a message's payload or a type one refers to.</summary>
 /// <param name="Name">The component's name: the CLR full name, with characters a component key cannot hold replaced.</param>
-internal sealed record SchemaSpec(string Name, string ClrType, EquatableArray<SchemaProperty> Properties);
+/// <param name="DiscriminatorProperty">For a polymorphic type, the property naming the derived type (<c>$type</c>); else null.</param>
+/// <param name="Derived">The derived types <c>[JsonDerivedType]</c> lists with a discriminator.</param>
+/// <param name="IsAbstract">Whether only derived types can be written.</param>
+internal sealed record SchemaSpec(
+    string Name,
+    string ClrType,
+    EquatableArray<SchemaProperty> Properties,
+    string? DiscriminatorProperty = null,
+    EquatableArray<DerivedSchema> Derived = default,
+    bool IsAbstract = false);
 
 /// <summary>A queue as Warren declares it (mirrors <c>Warren.Runtime.QueueSettings</c>).</summary>
 internal sealed record QueueShape(bool Durable, QueueTypeSpec Type, int DeliveryLimit, QueueArgumentsSpec? Arguments);

@@ -147,6 +147,10 @@ internal sealed record HeaderSpec(string HeaderName, string PropertyName, ValueF
 /// <param name="QueueType">For a queue message, the type of its queue; otherwise classic.</param>
 /// <param name="DeliveryLimit">For a message on a quorum queue, the queue's delivery limit; otherwise 0.</param>
 /// <param name="Arguments">For a queue message, its queue's <c>[QueueArguments]</c>; null when it sets none.</param>
+/// <param name="DerivedTypes">
+/// The types its <c>[JsonDerivedType]</c> lists that derive from it and have no routing attribute of their own: each gets
+/// a descriptor that publishes it as this message. In written order.
+/// </param>
 internal sealed record MessageSpec(
     string TypeName,
     string MessageType,
@@ -162,7 +166,13 @@ internal sealed record MessageSpec(
     bool Mandatory,
     bool HasRoutingKeyTemplate,
     EquatableArray<RoutingKeySegment> RoutingKey,
-    EquatableArray<HeaderSpec> Headers);
+    EquatableArray<HeaderSpec> Headers,
+    EquatableArray<DerivedMessageSpec> DerivedTypes);
+
+/// <summary>A type derived from a message, published as that message.</summary>
+/// <param name="TypeName">The fully qualified type, <c>global::Ns.Type</c>.</param>
+/// <param name="DescriptorName">The generated descriptor holder's name, unique in the compilation.</param>
+internal sealed record DerivedMessageSpec(string TypeName, string DescriptorName);
 
 /// <summary>A message spec paired with the JSON context that covers its type, if any.</summary>
 internal sealed record MessageEmitSpec(MessageSpec Message, string? JsonContextTypeName);

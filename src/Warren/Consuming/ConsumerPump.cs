@@ -32,7 +32,9 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
     private readonly RetryPolicy _retry;
     private readonly string _errorQueue;
     private readonly int _maxMessageSize;
-    private readonly JsonTypeInfo<TMessage> _typeInfo;
+    // Null for a derived message, which the descriptor reads through its base's metadata.
+    private readonly JsonTypeInfo<TMessage>? _typeInfo;
+    private readonly JsonSerializerOptions _json;
     private readonly ILogger _logger;
     // For a stream queue: where the subscription is in the stream, and this channel's deliveries. Nothing is requeued
     // on a stream: a message left unacknowledged is read again after the stored offset by the next subscription.
@@ -53,7 +55,8 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
         _retry = retry;
         _errorQueue = errorQueue;
         _maxMessageSize = context.MaxMessageSize;
-        _typeInfo = message.GetTypeInfo(context.Json);
+        _json = context.Json;
+        _typeInfo = message.SerializesAsOtherType ? null : message.GetTypeInfo(context.Json);
         _logger = context.Logger;
     }
 
@@ -299,10 +302,11 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             return false;
         }
 
-        // Only ever compared as a string: a type name from the wire is never resolved to a .NET type.
-        if (properties.Type is { Length: > 0 } type && !string.Equals(type, _message.MessageType, StringComparison.Ordinal))
+        // Only ever compared as a string: a type name from the wire is never resolved to a .NET type. A message without
+        // a type (pika's default) is read as the subscription's message.
+        if (properties.Type is { Length: > 0 } type && !_message.Accepts(type))
         {
-            problem = $"its type header is '{type}', not '{_message.MessageType}'";
+            problem = $"its type header is '{type}', not {_message.DescribeAcceptedNames()}";
             return false;
         }
 
@@ -314,7 +318,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
 
         try
         {
-            TMessage? value = JsonSerializer.Deserialize(body, _typeInfo);
+            TMessage? value = _typeInfo is not null ? JsonSerializer.Deserialize(body, _typeInfo) : _message.Deserialize(body, _json);
             if (value is null)
             {
                 problem = "the body is JSON null";

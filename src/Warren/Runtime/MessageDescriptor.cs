@@ -13,10 +13,12 @@ namespace Warren.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class MessageDescriptor
 {
+    private readonly string[] _aliases;
+
     private protected MessageDescriptor(string messageType, ExchangeKind kind, string name, bool durable, bool mandatory, QueueType queueType, int deliveryLimit, QueueArgumentValues? arguments, string[]? aliases)
     {
         MessageType = messageType;
-        Aliases = aliases is { Length: > 0 } ? aliases : [];
+        _aliases = aliases is { Length: > 0 } ? aliases : [];
         Kind = kind;
         Name = name;
         Durable = durable;
@@ -32,7 +34,33 @@ public abstract class MessageDescriptor
     public string MessageType { get; }
 
     /// <summary>Older wire names (<see cref="MessageAttribute.Aliases"/>) that consumers accept besides <see cref="MessageType"/>; empty when none.</summary>
-    public IReadOnlyList<string> Aliases { get; }
+    public IReadOnlyList<string> Aliases => _aliases;
+
+    /// <summary>
+    /// True when a delivery whose <c>type</c> property is <paramref name="type"/> is this message: the wire name or one of
+    /// its aliases, compared ordinally. An array, not the interface, so the per-delivery check allocates nothing.
+    /// </summary>
+    internal bool Accepts(string type)
+    {
+        if (string.Equals(type, MessageType, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        foreach (string alias in _aliases)
+        {
+            if (string.Equals(type, alias, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What <see cref="Accepts"/> takes, for an error message: <c>'orders.placed'</c> or <c>'orders.placed' (or 'Shop.OrderPlaced')</c>.</summary>
+    internal string DescribeAcceptedNames() =>
+        _aliases.Length == 0 ? $"'{MessageType}'" : $"'{MessageType}' (or {string.Join(", ", Array.ConvertAll(_aliases, a => $"'{a}'"))})";
 
     /// <summary>Where the message is published.</summary>
     public ExchangeKind Kind { get; }
@@ -76,6 +104,12 @@ public abstract class MessageDescriptor
 
     /// <summary>A small number unique to this descriptor in the process; buses index per-type state by it.</summary>
     internal int Id { get; set; } = -1;
+
+    /// <summary>
+    /// The descriptor whose exchange (or queue) this message is published to and declared with: itself, or for a
+    /// <see cref="DerivedMessageDescriptor{TDerived, TBase}"/> its base's, so a shared exchange is declared once.
+    /// </summary>
+    internal virtual MessageDescriptor Declaration => this;
 
     /// <inheritdoc/>
     public override string ToString() => Kind == ExchangeKind.Queue
@@ -126,6 +160,20 @@ public abstract class MessageDescriptor<TMessage> : MessageDescriptor
     /// apps serialize without reflection; null when the compilation registers none for this type.
     /// </summary>
     protected virtual JsonTypeInfo<TMessage>? GetGeneratedTypeInfo() => null;
+
+    /// <summary>
+    /// True when the message is read and written through another type's metadata (a derived message, as its base), so
+    /// <see cref="GetTypeInfo"/> is not what <see cref="Serialize"/> and <see cref="Deserialize"/> use.
+    /// </summary>
+    internal virtual bool SerializesAsOtherType => false;
+
+    /// <summary>Writes the message's JSON body.</summary>
+    internal virtual void Serialize(Utf8JsonWriter writer, TMessage message, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, message, GetTypeInfo(options));
+
+    /// <summary>Reads a JSON body; null for JSON <c>null</c>.</summary>
+    internal virtual TMessage? Deserialize(ReadOnlySpan<byte> body, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize(body, GetTypeInfo(options));
 
     /// <summary>The serialization metadata to use with the bus's options; resolved once and cached.</summary>
     internal JsonTypeInfo<TMessage> GetTypeInfo(JsonSerializerOptions options)

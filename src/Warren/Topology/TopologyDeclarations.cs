@@ -49,6 +49,9 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
             return Task.CompletedTask;
         }
 
+        // A derived message shares its base's exchange (or queue): one declaration for both.
+        descriptor = descriptor.Declaration;
+
         Task?[] declarations = _messages;
         int id = descriptor.Id;
         if ((uint)id < (uint)declarations.Length && declarations[id] is { } existing && !existing.IsFaulted && !existing.IsCanceled)
@@ -77,6 +80,7 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
     /// <summary>Drops the cached declaration of a message type, so the next use declares it again (it may have been deleted).</summary>
     public void Forget(MessageDescriptor descriptor)
     {
+        descriptor = descriptor.Declaration;
         lock (_gate)
         {
             if ((uint)descriptor.Id < (uint)_messages.Length)
@@ -245,6 +249,11 @@ internal sealed class TopologyDeclarations : IAsyncDisposable
     {
         foreach (MessageDescriptor message in WarrenRegistry.Messages)
         {
+            if (message.Declaration != message)
+            {
+                continue;
+            }
+
             foreach (TopologyExpectation expectation in TopologyExpectation.For(message))
             {
                 yield return expectation;

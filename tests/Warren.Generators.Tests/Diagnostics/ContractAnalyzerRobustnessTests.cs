@@ -13,7 +13,7 @@ using Xunit;
 namespace Warren.Generators.Tests.Diagnostics;
 
 /// <summary>
-/// The topology, RPC and serialization analyzers (WARREN003, 004, 006, 007, 008, 009) on code as it is while being
+/// The topology, RPC, serialization and message-contract analyzers (WARREN003, 004, 006-009, 017-022) on code as it is while being
 /// typed: they must never throw (AD0001). And the RPC analyzers agree with the generator: a service it emits nothing for
 /// gets a diagnostic, one it emits gets none.
 /// </summary>
@@ -27,6 +27,10 @@ public sealed class ContractAnalyzerRobustnessTests
         new RpcServiceAnalyzer(),
         new SerializationAnalyzer(),
         new JsonContextCoverageAnalyzer(),
+        new MessageNameAnalyzer(),
+        new DerivedMessageAnalyzer(),
+        new MessageMembersAnalyzer(),
+        new ConsumerRegistrationAnalyzer(),
     ];
 
     /// <summary>More half-typed code, aimed at what these analyzers read.</summary>
@@ -55,6 +59,14 @@ public sealed class ContractAnalyzerRobustnessTests
         ["json serializable without a type"] = """[Queue("q")] public sealed record M(string A); [JsonSerializable()] internal partial class Ctx : JsonSerializerContext { }""",
         ["json serializable of null"] = """[Queue("q")] public sealed record M(string A); [JsonSerializable(null)] internal partial class Ctx : JsonSerializerContext { }""",
         ["json derived type unfinished"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(IShape s); } [JsonDerivedType(] public interface IShape { }""",
+        ["message name of the wrong type"] = """[Message(42, Aliases = "a"), Queue("q")] public sealed record M(string A);""",
+        ["message name unfinished"] = """[Message(, Aliases = new[] { "a", ), Queue("q")] public sealed record M(string A);""",
+        ["message aliases null"] = """[Message("m", Aliases = null), Queue("q")] public sealed record M(string A); [Message("m", Aliases = new string[] { null! })] public sealed record N;""",
+        ["message name from a missing constant"] = """[Message(Names.Missing, Aliases = new[] { Names.Other }), Queue("q")] public sealed record M(string A);""",
+        ["derived type listed as a missing type"] = """[Queue("q"), JsonDerivedType(typeof(Missing), "m")] public record M(string A); public sealed record D(string A) : M(A);""",
+        ["derived type listed unfinished"] = """[Queue("q"), JsonDerivedType(typeof(D), ] public record M(string A); public sealed record D(string A) : M(A);""",
+        ["message with a field of a missing type"] = """[Queue("q")] public sealed class M { public Missing F; public Missing<int> P { get; init; } public int; }""",
+        ["subscribe of a missing consumer"] = """public static class P { public static void Run(Bus bus) { _ = bus.SubscribeAsync<Missing>(null!); _ = bus.SubscribeAsync(); } }""",
         ["message of a type nested in a missing type"] = """[RpcService("q")] public interface I { [RpcMethod] Task RunAsync(Missing.Inner a); }""",
     };
 

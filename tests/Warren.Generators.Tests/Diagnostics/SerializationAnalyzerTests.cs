@@ -111,7 +111,7 @@ public sealed class SerializationAnalyzerTests
     [InlineData("nuint", "it is a native-sized integer")]
     [InlineData("IShape", "'IShape' cannot be serialized by System.Text.Json: it is an interface without [JsonDerivedType] implementations, so System.Text.Json cannot create one when it reads the JSON")]
     [InlineData("Shape", "it is an abstract class without [JsonDerivedType] subclasses")]
-    [InlineData("System.IO.Stream", "it is an abstract class")]
+    [InlineData("System.IO.Stream", "it is a stream")]
     [InlineData("int[,]", "'int[*,*]' cannot be serialized by System.Text.Json: it is a multi-dimensional array, which System.Text.Json does not support; use a jagged array such as int[][]")]
     [InlineData("List<Func<int>>", "'System.Collections.Generic.List<System.Func<int>>' cannot be serialized by System.Text.Json: it contains 'System.Func<int>', which is a delegate")]
     [InlineData("Dictionary<string, Type[]>", "it contains 'System.Type', which is reflection metadata")]

@@ -19,9 +19,7 @@ public sealed class JsonContextCoverageAnalyzer : DiagnosticAnalyzer
 {
     private static readonly string[] TrimmingProperties = ["PublishAot", "PublishTrimmed", "IsTrimmable", "IsAotCompatible"];
 
-    /// <summary>C# that compiles inside <c>typeof(...)</c>: no <c>?</c> on reference types.</summary>
-    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.CSharpErrorMessageFormat
-        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+    private static readonly SymbolDisplayFormat TypeFormat = WarrenSymbols.TypeDisplay;
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.NotInJsonContext);

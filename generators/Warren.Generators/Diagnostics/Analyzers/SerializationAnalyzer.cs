@@ -18,8 +18,7 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
 {
     private const int MaxDepth = 16;
 
-    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.CSharpErrorMessageFormat
-        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+    private static readonly SymbolDisplayFormat TypeFormat = WarrenSymbols.TypeDisplay;
 
     /// <summary>Interfaces System.Text.Json reads into a concrete collection of its own choosing.</summary>
     private static readonly ImmutableHashSet<string> CollectionNamespaces = ImmutableHashSet.Create(
@@ -147,6 +146,11 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
         if (type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr)
         {
             return "is a native-sized integer (IntPtr, UIntPtr), which System.Text.Json refuses; use long or ulong";
+        }
+
+        if (WarrenSymbols.IsOrDerivesFrom(type, symbols.Stream))
+        {
+            return "is a stream, which System.Text.Json cannot write or read; send its bytes (byte[] or ReadOnlyMemory<byte>) instead";
         }
 
         if (WarrenSymbols.IsOrDerivesFrom(type, symbols.MemberInfo))
