@@ -33,6 +33,15 @@ public sealed class HostedConsumerTests
 
             HandledOrders handled = host.Services.GetRequiredService<HandledOrders>();
             await handled.WaitForAsync(h => h.All.Length == 5);
+            // The handler records its order before it returns, and its scope is disposed just after: give the last
+            // scopes that moment. A ledger left undisposed fails the assertion below once the wait gives up.
+            try
+            {
+                await handled.WaitForAsync(h => h.All.All(o => o.Ledger.Disposed), TimeSpan.FromSeconds(5));
+            }
+            catch (TimeoutException)
+            {
+            }
 
             HandledOrder[] all = handled.All;
             Assert.Equal(Enumerable.Range(0, 5).Select(i => $"order-{i}").Order(), TestHost.Ids(all).Order());
