@@ -9,8 +9,8 @@ using RabbitMQ.Client.Events;
 namespace Warren.Internal;
 
 /// <summary>
-/// The confirm tracking: which pending publish each sequence number of the tracked channel belongs to, and how acks,
-/// nacks, returns, channel closures, expiry and cancellation settle it; the pooled awaitables publishes wait on.
+/// The confirm tracking: which channel is tracked, and in which incarnation; the channel's events, expiry and
+/// cancellation passed to the <see cref="ConfirmTracker"/> under the gate; the pooled awaitables publishes wait on.
 /// </summary>
 internal sealed partial class ConfirmingPublisher
 {
@@ -56,25 +56,7 @@ internal sealed partial class ConfirmingPublisher
                 return false;
             }
 
-            _pending.Add(pending.Sequence, pending);
-            if (pending.MessageId is { } id)
-            {
-                if (_mandatoryByMessageId.TryGetValue(id, out PendingConfirm? first))
-                {
-                    PendingConfirm last = first;
-                    while (last.NextWithSameId is { } next)
-                    {
-                        last = next;
-                    }
-
-                    last.NextWithSameId = pending;
-                }
-                else
-                {
-                    _mandatoryByMessageId[id] = pending;
-                }
-            }
-
+            _tracker.Add(pending);
             return true;
         }
     }
@@ -84,48 +66,7 @@ internal sealed partial class ConfirmingPublisher
     {
         lock (_gate)
         {
-            if (!_pending.TryGetValue(pending.Sequence, out PendingConfirm? tracked) || !ReferenceEquals(tracked, pending))
-            {
-                return false;
-            }
-
-            Forget(pending);
-            return true;
-        }
-    }
-
-    /// <summary>Drops a tracked publish from both indexes; caller holds the gate.</summary>
-    private void Forget(PendingConfirm pending)
-    {
-        _pending.Remove(pending.Sequence);
-        if (pending.MessageId is { } id && _mandatoryByMessageId.TryGetValue(id, out PendingConfirm? first))
-        {
-            if (ReferenceEquals(first, pending))
-            {
-                if (pending.NextWithSameId is { } next)
-                {
-                    _mandatoryByMessageId[id] = next;
-                }
-                else
-                {
-                    _mandatoryByMessageId.Remove(id);
-                }
-            }
-            else
-            {
-                PendingConfirm previous = first;
-                while (previous.NextWithSameId is { } candidate && !ReferenceEquals(candidate, pending))
-                {
-                    previous = candidate;
-                }
-
-                if (ReferenceEquals(previous.NextWithSameId, pending))
-                {
-                    previous.NextWithSameId = pending.NextWithSameId;
-                }
-            }
-
-            pending.NextWithSameId = null;
+            return _tracker.Remove(pending);
         }
     }
 
@@ -139,37 +80,10 @@ internal sealed partial class ConfirmingPublisher
                 return Task.CompletedTask;
             }
 
-            if (!multiple)
-            {
-                Settle(deliveryTag, nacked);
-                return Task.CompletedTask;
-            }
-
-            // Sequence numbers are dense, so a multiple confirm settles every tracked number up to the tag. Each number is
-            // scanned once over the channel's life, however the broker mixes single and multiple confirms.
-            for (ulong sequence = _lowestUnconfirmed; sequence <= deliveryTag; sequence++)
-            {
-                Settle(sequence, nacked);
-            }
-
-            _lowestUnconfirmed = Math.Max(_lowestUnconfirmed, deliveryTag + 1);
+            _tracker.Confirm(deliveryTag, multiple, nacked);
         }
 
         return Task.CompletedTask;
-    }
-
-    /// <summary>Completes one publish; caller holds the gate.</summary>
-    private void Settle(ulong sequence, bool nacked)
-    {
-        if (!_pending.TryGetValue(sequence, out PendingConfirm? pending))
-        {
-            return;
-        }
-
-        Forget(pending);
-        pending.TryComplete(nacked
-            ? new PublishNackedException(pending.Exchange, pending.RoutingKey)
-            : pending.Returned);
     }
 
     /// <summary>A return arrives before the ack of the same message: remember it, so the ack fails that publish.</summary>
@@ -177,17 +91,7 @@ internal sealed partial class ConfirmingPublisher
     {
         lock (_gate)
         {
-            // The broker returns and confirms in publish order: the return is the earliest's of that id not yet returned.
-            PendingConfirm? pending = returned.BasicProperties.MessageId is { } id && _mandatoryByMessageId.TryGetValue(id, out PendingConfirm? first) ? first : null;
-            while (pending is { Returned: not null })
-            {
-                pending = pending.NextWithSameId;
-            }
-
-            if (pending is not null)
-            {
-                pending.Returned = new PublishReturnedException(returned.Exchange, returned.RoutingKey, returned.ReplyCode, returned.ReplyText);
-            }
+            _tracker.MarkReturned(returned.BasicProperties.MessageId, returned.Exchange, returned.RoutingKey, returned.ReplyCode, returned.ReplyText);
         }
 
         return Task.CompletedTask;
@@ -215,41 +119,12 @@ internal sealed partial class ConfirmingPublisher
     }
 
     /// <summary>
-    /// Settles everything tracked after a closure; caller holds the gate. A publish the broker's reason names (no such
-    /// exchange, no permission on it) fails, as does everything once the bus is disposed; the rest is sent again.
-    /// Returns how many will be sent again.
+    /// Settles everything tracked after a closure (<see cref="ConfirmTracker.InterruptAll"/>) and starts a new incarnation;
+    /// caller holds the gate. Returns how many will be sent again.
     /// </summary>
     private int InterruptAll(ShutdownEventArgs reason)
     {
-        int resent = 0;
-        bool channelError = Errors.IsChannelError(reason);
-        foreach (PendingConfirm pending in _pending.Values)
-        {
-            pending.NextWithSameId = null;
-            if (_disposed)
-            {
-                pending.TryComplete(new PublishInterruptedException(pending.Exchange, pending.RoutingKey, reason));
-            }
-            else if (channelError && Errors.NamesExchange(reason.ReplyText, pending.Exchange))
-            {
-                pending.TryComplete((Exception?)Errors.AccessDenied(reason, innerException: null)
-                    ?? new PublishInterruptedException(pending.Exchange, pending.RoutingKey, reason));
-            }
-            else if (channelError && pending.ChannelErrors >= MaxChannelErrorResends)
-            {
-                // It may well be what the broker refuses; sent again, it would break the channel for every publisher once more.
-                pending.TryComplete(new PublishInterruptedException(pending.Exchange, pending.RoutingKey, reason));
-            }
-            else
-            {
-                pending.ChannelErrors += channelError ? 1 : 0;
-                resent += pending.TryInterrupt(reason) ? 1 : 0;
-            }
-        }
-
-        _pending.Clear();
-        _mandatoryByMessageId.Clear();
-        _lowestUnconfirmed = 1;
+        int resent = _tracker.InterruptAll(reason, _disposed);
         _incarnation++;
         return resent;
     }
@@ -260,28 +135,15 @@ internal sealed partial class ConfirmingPublisher
         List<PendingConfirm>? overdue = null;
         lock (_gate)
         {
-            if (_pending.Count == 0)
+            if (_tracker.Count == 0)
             {
                 return;
             }
 
-            long now = Environment.TickCount64;
-            foreach (PendingConfirm pending in _pending.Values)
-            {
-                if (pending.Deadline <= now)
-                {
-                    (overdue ??= []).Add(pending);
-                }
-            }
-
+            overdue = _tracker.TakeOverdue(Environment.TickCount64);
             if (overdue is null)
             {
                 return;
-            }
-
-            foreach (PendingConfirm pending in overdue)
-            {
-                Forget(pending);
             }
         }
 

@@ -29,12 +29,6 @@ namespace Warren.Internal;
 /// </summary>
 internal sealed partial class ConfirmingPublisher : IAsyncDisposable
 {
-    /// <summary>
-    /// A publish interrupted by more channel-level errors than this, while the connection stayed up, fails: the broker
-    /// refuses something about it (it would otherwise break the channel for every publisher until the timeout).
-    /// </summary>
-    private const int MaxChannelErrorResends = 2;
-
     /// <summary>How often a publish waiting for the connection looks again, in case a change came without an event.</summary>
     private const int WaitPollMilliseconds = 250;
 
@@ -43,14 +37,12 @@ internal sealed partial class ConfirmingPublisher : IAsyncDisposable
     private readonly SemaphoreSlim _window;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly object _gate = new();
-    private readonly Dictionary<ulong, PendingConfirm> _pending = [];
-    private readonly Dictionary<string, PendingConfirm> _mandatoryByMessageId = new(StringComparer.Ordinal);
+    private readonly ConfirmTracker _tracker = new();
     private readonly Stack<PendingConfirm> _pool = new();
     private readonly ChannelSlot _channel;
     private readonly TimeSpan _timeout;
     private readonly long _timeoutMilliseconds;
     private readonly Timer? _expiry;
-    private ulong _lowestUnconfirmed = 1;
 
     /// <summary>The channel the tracked sequence numbers belong to; a publish on another channel first settles them.</summary>
     private IChannel? _trackedChannel;
