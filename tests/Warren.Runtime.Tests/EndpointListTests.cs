@@ -30,7 +30,7 @@ public sealed class EndpointListTests
     [Fact]
     public void In_listed_order_every_attempt_tries_the_nodes_as_listed()
     {
-        var list = new EndpointList(Nodes, EndpointOrder.Listed);
+        var list = new EndpointList(Nodes, EndpointOrder.InOrder);
 
         Assert.Equal(["rabbit1:5672", "rabbit2:5673", "rabbit3:5674"], Names(list.All()));
         Assert.Equal(["rabbit1:5672", "rabbit2:5673", "rabbit3:5674"], Names(list.All()));
@@ -40,7 +40,7 @@ public sealed class EndpointListTests
     [Fact]
     public void The_node_whose_connection_was_lost_is_tried_last()
     {
-        var list = new EndpointList(Nodes, EndpointOrder.Listed);
+        var list = new EndpointList(Nodes, EndpointOrder.InOrder);
 
         // Matched by host and port: the client reports its own endpoint object.
         list.Lost(new AmqpTcpEndpoint("rabbit1", 5672));
@@ -78,7 +78,7 @@ public sealed class EndpointListTests
     [Fact]
     public void A_single_endpoint_has_no_order_to_change()
     {
-        var list = new EndpointList([new AmqpTcpEndpoint("only", 5672)], EndpointOrder.Listed);
+        var list = new EndpointList([new AmqpTcpEndpoint("only", 5672)], EndpointOrder.InOrder);
         list.Lost(new AmqpTcpEndpoint("only", 5672));
 
         Assert.Equal(["only:5672"], Names(list.All()));
