@@ -44,7 +44,7 @@ public sealed class QueueArgumentTests
                 new KeyValuePair<string, object>("x-single-active-consumer", true),
             ],
             entries);
-        // A priority goes as an int (the broker refuses a byte as a short-short of the wrong sign), lengths as longs.
+        // The AMQP field types, not only the values: a priority goes as an int, lengths and durations as longs.
         Assert.IsType<int>(entries.Single(e => e.Key == "x-max-priority").Value);
         Assert.IsType<long>(entries.Single(e => e.Key == "x-max-length").Value);
     }

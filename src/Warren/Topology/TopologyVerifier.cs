@@ -92,8 +92,7 @@ internal static class TopologyVerifier
                 }
                 catch (OperationInterruptedException ex) when (ex.ShutdownReason is { } reason && Errors.IsChannelError(reason))
                 {
-                    differences.Add(new TopologyDifference(
-                        expectation.Kind, expectation.Name, reason.ReplyCode == Constants.NotFound ? "does not exist" : Text(reason), reason.ReplyCode));
+                    differences.Add(Missing(expectation, reason));
                     channel = await DropAsync(channel).ConfigureAwait(false);
                     continue;
                 }
@@ -110,7 +109,7 @@ internal static class TopologyVerifier
                     }
                     else
                     {
-                        differences.Add(new TopologyDifference(expectation.Kind, expectation.Name, "exists with other properties: " + Text(reason), reason.ReplyCode));
+                        differences.Add(Differs(expectation, reason));
                     }
 
                     channel = await DropAsync(channel).ConfigureAwait(false);
@@ -142,6 +141,14 @@ internal static class TopologyVerifier
             : channel.QueueDeclareAsync(
                 expectation.Name, expectation.QueueSettings.Durable, exclusive: false, autoDelete: false,
                 arguments: expectation.QueueSettings.ArgumentsFor(expectation.Name), cancellationToken: cancellationToken);
+
+    /// <summary>What a passive declaration the broker refused says: the entity does not exist, or the broker's reason.</summary>
+    internal static TopologyDifference Missing(TopologyExpectation expectation, ShutdownEventArgs reason) =>
+        new(expectation.Kind, expectation.Name, reason.ReplyCode == Constants.NotFound ? "does not exist" : Text(reason), reason.ReplyCode);
+
+    /// <summary>What a declaration the broker refused (PRECONDITION_FAILED) says: the entity exists with other properties.</summary>
+    internal static TopologyDifference Differs(TopologyExpectation expectation, ShutdownEventArgs reason) =>
+        new(expectation.Kind, expectation.Name, "exists with other properties: " + Text(reason), reason.ReplyCode);
 
     /// <summary>The broker's text without its code's name: <c>inequivalent arg 'durable' for queue 'q' in vhost '/': received 'true' but current is 'false'</c>.</summary>
     private static string Text(ShutdownEventArgs reason)
