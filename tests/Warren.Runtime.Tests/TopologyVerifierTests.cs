@@ -13,7 +13,7 @@ namespace Warren.Runtime.Tests;
 public sealed class TopologyVerifierTests
 {
     private static readonly TopologyExpectation Orders = TopologyExpectation.Exchange("orders", "topic", durable: true);
-    private static readonly TopologyExpectation Billing = TopologyExpectation.Queue("billing", Runtime.QueueSettings.Classic(durable: true));
+    private static readonly TopologyExpectation Billing = TopologyExpectation.Queue("billing", QueueSettings.Classic(durable: true));
 
     private static ShutdownEventArgs Peer(ushort code, string text) => new(ShutdownInitiator.Peer, code, text);
 
