@@ -36,11 +36,16 @@ public sealed class ClassShapeCodeFixProvider : CodeFixProvider
     {
         SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
             if (!diagnostic.Properties.TryGetValue(FixProperties.ClassFix, out string? fix)
-                || root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent is not BaseTypeDeclarationSyntax declaration
-                || model?.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type)
+                || root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is not BaseTypeDeclarationSyntax declaration
+                || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type)
             {
                 continue;
             }
@@ -64,7 +69,7 @@ public sealed class ClassShapeCodeFixProvider : CodeFixProvider
                     target = target.ContainingType;
                 }
 
-                if (target is null)
+                if (target is not { } accessTarget)
                 {
                     continue;
                 }
@@ -73,8 +78,8 @@ public sealed class ClassShapeCodeFixProvider : CodeFixProvider
                 {
                     context.RegisterCodeFix(
                         CodeAction.Create(
-                            $"Make '{target.Name}' {word}",
-                            cancellationToken => ChangeAsync(context.Document.Project.Solution, target, (parts, part) => MakeAccessible(parts, part, access), cancellationToken),
+                            $"Make '{accessTarget.Name}' {word}",
+                            cancellationToken => ChangeAsync(context.Document.Project.Solution, accessTarget, (parts, part) => MakeAccessible(parts, part, access), cancellationToken),
                             equivalenceKey: $"{FixProperties.MakeAccessible}:{word}"),
                         diagnostic);
                 }

@@ -33,10 +33,15 @@ public sealed class DurableCodeFixProvider : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
             // The diagnostic sits on the argument's expression; without an argument written out there is nothing to remove.
-            if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<AttributeArgumentSyntax>() is not { } argument
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<AttributeArgumentSyntax>() is not { } argument
                 || argument.Parent is not AttributeArgumentListSyntax { Parent: AttributeSyntax attribute } arguments)
             {
                 continue;

@@ -9,7 +9,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Simplification;
 using Warren.Generators.Diagnostics;
 
 namespace Warren.CodeFixes;
@@ -46,9 +45,14 @@ public sealed class MessageFieldCodeFixProvider : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
-            if (root is null || FieldAt(root, diagnostic) is not { } field)
+            if (FieldAt(root, diagnostic) is not { } field)
             {
                 continue;
             }
@@ -88,26 +92,8 @@ public sealed class MessageFieldCodeFixProvider : CodeFixProvider
             return document.WithSyntaxRoot(tracked);
         }
 
-        SyntaxTrivia eol = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        SyntaxTriviaList endOfLine = SyntaxFactory.TriviaList(eol.IsKind(SyntaxKind.EndOfLineTrivia) ? eol : SyntaxFactory.LineFeed);
-        SyntaxNode marked = root.ReplaceNodes(fields, (original, _) => WithJsonInclude(original, endOfLine));
-        Document withAttribute = document.WithSyntaxRoot(marked);
-        // The attribute is written fully qualified: the using goes in if missing, then the name is shortened.
-        withAttribute = await ImportAdder.AddImportsAsync(withAttribute, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await Simplifier.ReduceAsync(withAttribute, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary><c>[JsonInclude]</c> on a line of its own above the field, at the field's indentation.</summary>
-    private static FieldDeclarationSyntax WithJsonInclude(FieldDeclarationSyntax field, SyntaxTriviaList endOfLine)
-    {
-        SyntaxTriviaList leading = field.GetLeadingTrivia();
-        SyntaxTriviaList indentation = SyntaxFactory.TriviaList(leading.Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse());
-        NameSyntax name = SyntaxFactory.ParseName("global::System.Text.Json.Serialization.JsonInclude")
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-        AttributeListSyntax attribute = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(name)))
-            .WithLeadingTrivia(leading)
-            .WithTrailingTrivia(endOfLine);
-        return field.WithLeadingTrivia(indentation).WithAttributeLists(field.AttributeLists.Insert(0, attribute));
+        SyntaxNode marked = root.ReplaceNodes(fields, (original, _) => Attributes.AddOnOwnLine(original, "System.Text.Json.Serialization.JsonInclude", root));
+        return await Attributes.ImportAndSimplifyAsync(document.WithSyntaxRoot(marked), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One auto-property per variable of <paramref name="field"/>, with its attributes, modifiers, type and initializer.</summary>
@@ -126,7 +112,7 @@ public sealed class MessageFieldCodeFixProvider : CodeFixProvider
         }
 
         SyntaxTriviaList leading = field.GetLeadingTrivia();
-        SyntaxTriviaList indentation = SyntaxFactory.TriviaList(leading.Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse());
+        SyntaxTriviaList indentation = Attributes.Indentation(leading);
         SeparatedSyntaxList<VariableDeclaratorSyntax> variables = field.Declaration.Variables;
         for (int i = 0; i < variables.Count; i++)
         {

@@ -56,7 +56,7 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
         public Test()
         {
             // No reference pack to download: the running runtime's assemblies, and Warren with what its API exposes.
-            ReferenceAssemblies = new ReferenceAssemblies("net");
+            ReferenceAssemblies = new ReferenceAssemblies("net10.0");
             TestState.AdditionalReferences.AddRange(References.Value);
             SolutionTransforms.Add((solution, projectId) =>
             {
