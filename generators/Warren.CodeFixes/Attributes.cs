@@ -12,20 +12,25 @@ namespace Warren.CodeFixes;
 internal static class Attributes
 {
     /// <summary>
-    /// <paramref name="member"/> with <c>[<paramref name="fullName"/>]</c> first, on its own line at the member's
-    /// indentation. The name is written fully qualified and annotated: <see cref="ImportAndSimplifyAsync"/> then adds the
-    /// <c>using</c> if missing and shortens it.
+    /// <paramref name="member"/> with <c>[<paramref name="fullName"/><paramref name="arguments"/>]</c> on a line of its own at
+    /// the member's indentation: above its attributes, or below them when <paramref name="afterAttributes"/>. The name is
+    /// written fully qualified and annotated: <see cref="ImportAndSimplifyAsync"/> then adds the <c>using</c> if missing and
+    /// shortens it.
     /// </summary>
-    public static T AddOnOwnLine<T>(T member, string fullName, SyntaxNode root)
+    public static T AddOnOwnLine<T>(T member, string fullName, SyntaxNode root, AttributeArgumentListSyntax? arguments = null, bool afterAttributes = false)
         where T : MemberDeclarationSyntax
     {
         SyntaxTrivia eol = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
         SyntaxTriviaList leading = member.GetLeadingTrivia();
         NameSyntax name = SyntaxFactory.ParseName("global::" + fullName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-        AttributeListSyntax attribute = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(name)))
-            .WithLeadingTrivia(leading)
+        AttributeListSyntax attribute = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(name, arguments)))
             .WithTrailingTrivia(eol.IsKind(SyntaxKind.EndOfLineTrivia) ? eol : SyntaxFactory.LineFeed);
-        return (T)member.WithLeadingTrivia(Indentation(leading)).WithAttributeLists(member.AttributeLists.Insert(0, attribute));
+        if (afterAttributes && member.AttributeLists.Count > 0)
+        {
+            return (T)member.WithAttributeLists(member.AttributeLists.Add(attribute.WithLeadingTrivia(Indentation(leading))));
+        }
+
+        return (T)member.WithLeadingTrivia(Indentation(leading)).WithAttributeLists(member.AttributeLists.Insert(0, attribute.WithLeadingTrivia(leading)));
     }
 
     /// <summary>Adds the <c>using</c> directives the annotated names need, then shortens the names.</summary>

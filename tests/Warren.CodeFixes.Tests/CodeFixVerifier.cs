@@ -37,9 +37,11 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
     /// the first) turns <paramref name="source"/> into <paramref name="fixedSource"/>, fixing one diagnostic at a time and
     /// all at once alike (unless <paramref name="fixAll"/> is false: a fix with nothing to apply everywhere).
     /// </summary>
-    public static Task VerifyAsync(string source, string fixedSource, string? equivalenceKey = null, int? actionIndex = null, bool fixAll = true)
+    /// <param name="expected">The diagnostics, when the markup cannot say all (additional locations); else from the markup.</param>
+    public static Task VerifyAsync(string source, string fixedSource, string? equivalenceKey = null, int? actionIndex = null, bool fixAll = true, params DiagnosticResult[] expected)
     {
         var test = new Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = equivalenceKey, CodeActionIndex = actionIndex };
+        test.ExpectedDiagnostics.AddRange(expected);
         if (!fixAll)
         {
             test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipFixAllCheck;

@@ -23,6 +23,12 @@ internal static class FixProperties
     /// <summary>With <see cref="MakeAccessible"/>: how many types out from the class is the one to change (0: the class itself).</summary>
     public const string Depth = "WarrenDepth";
 
+    /// <summary>WARREN019: <c>typeof(Derived)</c> as the message's <c>[JsonDerivedType]</c> should name it.</summary>
+    public const string DerivedType = "WarrenDerivedType";
+
+    /// <summary>WARREN019: the discriminator to give the derived type (its name in camel case).</summary>
+    public const string Discriminator = "WarrenDiscriminator";
+
     /// <summary>The class is abstract and declares or inherits no abstract member left to implement: dropping <c>abstract</c> is all it takes.</summary>
     public const string RemoveAbstract = "RemoveAbstract";
 
