@@ -11,7 +11,7 @@ public sealed class DurableCodeFixTests
 {
     [Theory]
     [InlineData("""[Topic("orders"), Durable({|WARREN010:QueueType.Quorum|})]""", """[Topic("orders"), Durable]""")]
-    [InlineData("""[Fanout("orders"), Durable({|WARREN010:queueType: QueueType.Stream|})]""", """[Fanout("orders"), Durable]""")]
+    [InlineData("""[Fanout("orders"), Durable(queueType: {|WARREN010:QueueType.Stream|})]""", """[Fanout("orders"), Durable]""")]
     // Without the queue type the delivery limit would be the next WARREN010: it goes too.
     [InlineData("""[Direct("orders"), Durable({|WARREN010:QueueType.Quorum|}, DeliveryLimit = 3)]""", """[Direct("orders"), Durable]""")]
     [InlineData("""[Queue("orders"), Durable(DeliveryLimit = {|WARREN010:3|})]""", """[Queue("orders"), Durable]""")]
