@@ -53,7 +53,11 @@ public sealed class DerivedMessageCodeFixProvider : CodeFixProvider
                     continue;
                 }
 
-                AttributeArgumentListSyntax arguments = SyntaxFactory.ParseAttributeArgumentList($"({typeOf}, {SyntaxFactory.Literal(discriminator).Text})");
+                if (SyntaxFactory.ParseAttributeArgumentList($"({typeOf}, {SyntaxFactory.Literal(discriminator).Text})") is not { } arguments)
+                {
+                    continue;
+                }
+
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         $"Add [JsonDerivedType({typeOf}, \"{discriminator}\")] to '{declaration.Identifier.ValueText}'",
