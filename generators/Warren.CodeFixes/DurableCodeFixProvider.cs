@@ -58,7 +58,8 @@ public sealed class DurableCodeFixProvider : CodeFixProvider
                 CodeAction.Create(
                     title,
                     cancellationToken => RemoveAsync(context.Document, root, attribute, removed, cancellationToken),
-                    equivalenceKey: isLimit ? "RemoveDeliveryLimit" : "RemoveQueueType"),
+                    // One key for both: fix all removes every argument that cannot take effect.
+                    equivalenceKey: "WARREN010:RemoveIneffective"),
                 diagnostic);
         }
     }

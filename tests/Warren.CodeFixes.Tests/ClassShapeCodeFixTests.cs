@@ -134,7 +134,7 @@ public sealed class ClassShapeCodeFixTests
     // Abstract, deriving an abstract member it does not override.
     [InlineData("public abstract class Base { public abstract void Log(); } [Consumer] public abstract class {|WARREN011:PingConsumer|} : Base, IConsumer<Ping> { " + Handle + " }")]
     // A struct, a static class, no IConsumer<T>, private constructors: each needs a decision.
-    [InlineData("[Consumer] public struct {|WARREN011:PingConsumer|} : IConsumer<Ping> { " + Handle + " }")]
+    [InlineData("[{|CS0592:Consumer|}] public struct {|WARREN011:PingConsumer|} : IConsumer<Ping> { " + Handle + " }")]
     [InlineData("[Consumer] public sealed class {|WARREN011:PingConsumer|} { }")]
     [InlineData("[Consumer] public sealed class {|WARREN011:PingConsumer|} : IConsumer<Ping> { private PingConsumer() { } " + Handle + " }")]
     public Task No_fix_is_offered_when_the_change_is_not_clear(string source) => VerifyConsumer.VerifyNoFixAsync(VerifyConsumer.Usings + Message + source);

@@ -37,14 +37,23 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
     /// the first) turns <paramref name="source"/> into <paramref name="fixedSource"/>, fixing one diagnostic at a time and
     /// all at once alike (unless <paramref name="fixAll"/> is false: a fix with nothing to apply everywhere).
     /// </summary>
+    /// <param name="nonLocal">
+    /// The diagnostic is reported outside the symbol analyzed (on the message, while analyzing its derived type): an IDE
+    /// shows it with full solution analysis or after a build, and the fix then works as for any other.
+    /// </param>
     /// <param name="expected">The diagnostics, when the markup cannot say all (additional locations); else from the markup.</param>
-    public static Task VerifyAsync(string source, string fixedSource, string? equivalenceKey = null, int? actionIndex = null, bool fixAll = true, params DiagnosticResult[] expected)
+    public static Task VerifyAsync(string source, string fixedSource, string? equivalenceKey = null, int? actionIndex = null, bool fixAll = true, bool nonLocal = false, params DiagnosticResult[] expected)
     {
         var test = new Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = equivalenceKey, CodeActionIndex = actionIndex };
         test.ExpectedDiagnostics.AddRange(expected);
         if (!fixAll)
         {
             test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipFixAllCheck;
+        }
+
+        if (nonLocal)
+        {
+            test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
         }
 
         return test.RunAsync();

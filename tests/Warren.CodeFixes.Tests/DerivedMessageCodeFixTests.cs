@@ -43,5 +43,6 @@ public sealed class DerivedMessageCodeFixTests
 
         public sealed record ExpressOrder(string Id, int Hours) : Order(Id);
         """,
-        fixAll: false);
+        fixAll: false,
+        nonLocal: true);
 }
