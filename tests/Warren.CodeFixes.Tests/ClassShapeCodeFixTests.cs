@@ -160,4 +160,15 @@ public sealed class ClassShapeCodeFixTests
         [Consumer] public class First : IConsumer<Ping> { {{Handle}} }
         [Consumer] public class Second : IConsumer<Ping> { {{Handle}} }
         """);
+
+    [Fact]
+    public Task Every_part_of_a_partial_consumer_loses_abstract() => VerifyConsumer.VerifyAsync(
+        VerifyConsumer.Usings + Message + $$"""
+        [Consumer] public abstract partial class {|WARREN011:PingConsumer|} : IConsumer<Ping> { }
+        public abstract partial class PingConsumer { {{Handle}} }
+        """,
+        VerifyConsumer.Usings + Message + $$"""
+        [Consumer] public partial class PingConsumer : IConsumer<Ping> { }
+        public partial class PingConsumer { {{Handle}} }
+        """);
 }

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using Warren.Generators.Diagnostics;
 using Xunit;
 using Verify = Warren.CodeFixes.Tests.CodeFixVerifier<
     Warren.Generators.Diagnostics.Analyzers.MessageRoutingAnalyzer,
@@ -87,4 +88,16 @@ public sealed class RoutingKeyTemplateCodeFixTests
         Assert.Equal("a.{Region}.{Other}.{Region", RoutingKeyTemplateCodeFixProvider.Replace("a.{ Regoin}.{Other}.{Region", "Regoin", "Region"));
         Assert.Null(RoutingKeyTemplateCodeFixProvider.Replace("{Other}", "Regoin", "Region"));
     }
+
+    [Theory]
+    // The same name in another case first, then by distance (a swap of neighbours counts once), then by name.
+    [InlineData("region", "Region,Legion,Regions", "Regions", "Legion", "Region")]
+    [InlineData("Regoin", "Region", "Region", "Reason")]
+    [InlineData("Acount", "Account,Amount", "Amount", "Account", "Count1234")]
+    // At most three, within a third of the typo's length (at least 1, at most 3).
+    [InlineData("Abcdefghijkl", "Abcdefghijkl0,Abcdefghijkx,Abcdefghijxx", "Abcdefghijkx", "Abcdefghijxx", "Abcdefghixxx", "Abcdefghijkl0", "Abcdefxxxxxx")]
+    [InlineData("Id", "Ip", "Ip", "Xy")]
+    [InlineData("Xyzzy", "", "Region", "Amount")]
+    public void Nearest_names_are_ranked_and_limited(string typo, string expected, params string[] names) =>
+        Assert.Equal(expected, string.Join(",", FixProperties.Nearest(typo, names)));
 }
