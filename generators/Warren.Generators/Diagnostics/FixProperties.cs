@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using Warren.Shared;
 
 namespace Warren.Generators.Diagnostics;
 
@@ -63,44 +64,12 @@ internal static class FixProperties
         return names
             .Distinct(StringComparer.Ordinal)
             .Where(name => name != typo)
-            .Select(name => (Name: name, Distance: string.Equals(name, typo, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(typo, name)))
+            .Select(name => (Name: name, Distance: string.Equals(name, typo, StringComparison.OrdinalIgnoreCase) ? 0 : EditDistance.Between(typo.ToUpperInvariant(), name.ToUpperInvariant())))
             .Where(candidate => candidate.Distance <= limit)
             .OrderBy(candidate => candidate.Distance)
             .ThenBy(candidate => candidate.Name, StringComparer.Ordinal)
             .Take(3)
             .Select(candidate => candidate.Name)
             .ToImmutableArray();
-    }
-
-    /// <summary>Case-insensitive optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.</summary>
-    private static int Distance(string a, string b)
-    {
-        a = a.ToUpperInvariant();
-        b = b.ToUpperInvariant();
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (int j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 }
