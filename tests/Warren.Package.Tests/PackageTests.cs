@@ -23,6 +23,8 @@ public sealed class PackageTests(PackedWarren package, ITestOutputHelper output)
     private static readonly string[] RequiredEntries =
     [
         "analyzers/dotnet/cs/Warren.Generators.dll",
+        // The code fixes, beside the generator: IDEs load them, builds ignore them (README, "Code fixes").
+        "analyzers/dotnet/cs/Warren.CodeFixes.dll",
         "build/Warren.props",
         "buildTransitive/Warren.props",
         "build/Warren.targets",

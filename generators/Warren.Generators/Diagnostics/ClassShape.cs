@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace Warren.Generators.Diagnostics;
@@ -13,8 +15,10 @@ internal static class ClassShape
     /// <param name="notAClass">The end of the message for a struct, interface, enum or delegate: what the role needs.</param>
     /// <param name="whyNotStatic">The end of the message for a static class.</param>
     /// <param name="whyNotAbstract">The end of the message for an abstract class.</param>
-    public static string? WhyUnusable(INamedTypeSymbol type, string notAClass, string whyNotStatic, string whyNotAbstract)
+    /// <param name="fix">The diagnostic's properties for the code fix (<see cref="FixProperties.ClassFix"/>), or null when no fix is clear.</param>
+    public static string? WhyUnusable(INamedTypeSymbol type, string notAClass, string whyNotStatic, string whyNotAbstract, out ImmutableDictionary<string, string?>? fix)
     {
+        fix = null;
         if (type.TypeKind != TypeKind.Class)
         {
             string kind = type.TypeKind switch
@@ -35,16 +39,29 @@ internal static class ClassShape
 
         if (type.IsAbstract)
         {
+            if (!HasAbstractMembersLeft(type))
+            {
+                fix = ImmutableDictionary<string, string?>.Empty.Add(FixProperties.ClassFix, FixProperties.RemoveAbstract);
+            }
+
             return $"is abstract, so {whyNotAbstract}";
         }
 
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        int depth = 0;
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType, depth++)
         {
             if (current.Arity > 0)
             {
                 return SymbolEqualityComparer.Default.Equals(current, type)
                     ? "is generic; Warren generates descriptors for closed types only. Declare a non-generic class (it may derive from a generic base)"
                     : $"is nested in the generic type '{current.Name}'; Warren generates descriptors for closed types only. Move it out of '{current.Name}'";
+            }
+
+            if (current.IsFileLocal || current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+            {
+                fix = ImmutableDictionary<string, string?>.Empty
+                    .Add(FixProperties.ClassFix, FixProperties.MakeAccessible)
+                    .Add(FixProperties.Depth, depth.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             if (current.IsFileLocal)
@@ -68,5 +85,35 @@ internal static class ClassShape
         }
 
         return null;
+    }
+
+    /// <summary>True when the class, or a class it derives from, has an abstract member the class does not override.</summary>
+    private static bool HasAbstractMembersLeft(INamedTypeSymbol type)
+    {
+        var overridden = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            foreach (ISymbol member in current.GetMembers())
+            {
+                if (member.IsAbstract && !overridden.Contains(member.OriginalDefinition))
+                {
+                    return true;
+                }
+
+                ISymbol? overrides = member switch
+                {
+                    IMethodSymbol method => method.OverriddenMethod,
+                    IPropertySymbol property => property.OverriddenProperty,
+                    IEventSymbol @event => @event.OverriddenEvent,
+                    _ => null,
+                };
+                if (overrides is not null)
+                {
+                    overridden.Add(overrides.OriginalDefinition);
+                }
+            }
+        }
+
+        return false;
     }
 }

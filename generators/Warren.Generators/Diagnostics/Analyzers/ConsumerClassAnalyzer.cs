@@ -26,7 +26,7 @@ public sealed class ConsumerClassAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, WarrenSymbols symbols)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (WarrenSymbols.FindAttribute(type, symbols.ConsumerAttribute) is not { } consumer || WhyUnusable(type, symbols) is not { } problem)
+        if (WarrenSymbols.FindAttribute(type, symbols.ConsumerAttribute) is not { } consumer || WhyUnusable(type, symbols, out ImmutableDictionary<string, string?>? fix) is not { } problem)
         {
             return;
         }
@@ -34,18 +34,20 @@ public sealed class ConsumerClassAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.InvalidConsumerClass,
             AttributeLocations.OfDeclaringIdentifier(consumer, type, context.CancellationToken),
+            fix,
             type.Name,
             problem));
     }
 
     /// <summary>Why the generated code cannot use <paramref name="type"/> as a consumer, or null; the first problem found.</summary>
-    private static string? WhyUnusable(INamedTypeSymbol type, WarrenSymbols symbols)
+    private static string? WhyUnusable(INamedTypeSymbol type, WarrenSymbols symbols, out ImmutableDictionary<string, string?>? fix)
     {
         if (ClassShape.WhyUnusable(
                 type,
                 "a consumer must be a class (the runtime holds consumers by reference). Declare it as a class",
                 "it can neither implement IConsumer<T> nor be instantiated. Make it an ordinary class",
-                "no instance of it can be passed to SubscribeAsync, and Warren generates nothing for it. Make it concrete, or move [Consumer] to the concrete classes that derive from it") is { } shape)
+                "no instance of it can be passed to SubscribeAsync, and Warren generates nothing for it. Make it concrete, or move [Consumer] to the concrete classes that derive from it",
+                out fix) is { } shape)
         {
             return shape;
         }

@@ -38,15 +38,23 @@ public sealed class DerivedMessageAnalyzer : DiagnosticAnalyzer
 
         string derivedName = type.ToDisplayString(TypeFormat);
         string messageName = message.ToDisplayString(TypeFormat);
-        string suggested = $"[JsonDerivedType(typeof({(type.IsGenericType ? type.OriginalDefinition.ToDisplayString(TypeFormat) : derivedName)}), \"{Discriminator(type)}\")]";
+        string typeOf = $"typeof({(type.IsGenericType ? type.OriginalDefinition.ToDisplayString(TypeFormat) : derivedName)})";
+        string suggested = $"[JsonDerivedType({typeOf}, \"{Discriminator(type)}\")]";
+        // What the code fix writes: the typeof and the discriminator.
+        ImmutableDictionary<string, string?> fix = ImmutableDictionary<string, string?>.Empty
+            .Add(FixProperties.DerivedType, typeOf)
+            .Add(FixProperties.Discriminator, Discriminator(type));
         var listed = ContractRules.ListedDerivedTypes(message)
             .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Type.OriginalDefinition, type.OriginalDefinition));
         if (listed.Type is null)
         {
             Location location = AttributeLocations.OfIdentifier(type);
+            // The message's declaration, where the attribute goes, travels as an additional location.
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.UnlistedDerivedMessage,
                 location,
+                [AttributeLocations.OfIdentifier(message)],
+                fix,
                 $"'{derivedName}' derives from message '{messageName}' and has no routing attribute of its own, so it is published as '{messageName}'; " +
                 $"but '{messageName}' does not list it with [JsonDerivedType], so its own properties would be silently dropped. " +
                 $"Add {suggested} to '{messageName}', or give '{derivedName}' a routing attribute to make it a message of its own"));
@@ -58,6 +66,7 @@ public sealed class DerivedMessageAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.UnlistedDerivedMessage,
                 AttributeLocations.Of(listed.Attribute, message, context.CancellationToken),
+                fix,
                 $"[JsonDerivedType(typeof({derivedName}))] on '{messageName}' gives no type discriminator: a '{derivedName}' is published with its properties, " +
                 $"but consumers of '{messageName}' read it back as a plain '{messageName}' and lose them. Give it one: {suggested}"));
         }

@@ -62,7 +62,9 @@ public sealed class MessageRoutingAnalyzer : DiagnosticAnalyzer
         {
             if (part.IsProperty && reported.Add(part.Text) && WhyNotReadable(type, part.Text) is { } reason)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RoutingKeyPropertyNotFound, Where(), template, reason));
+                // The nearest readable names travel with the diagnostic, for the code fix that puts one in the placeholder.
+                ImmutableDictionary<string, string?>? fix = FixProperties.ForPlaceholder(part.Text, ContractRules.ReadableProperties(type).Select(p => p.Name));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RoutingKeyPropertyNotFound, Where(), fix, template, reason));
             }
         }
 

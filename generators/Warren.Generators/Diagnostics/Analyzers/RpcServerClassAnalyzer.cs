@@ -26,7 +26,7 @@ public sealed class RpcServerClassAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, WarrenSymbols symbols)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (WarrenSymbols.FindAttribute(type, symbols.RpcServerAttribute) is not { } server || WhyUnusable(type, symbols) is not { } problem)
+        if (WarrenSymbols.FindAttribute(type, symbols.RpcServerAttribute) is not { } server || WhyUnusable(type, symbols, out ImmutableDictionary<string, string?>? fix) is not { } problem)
         {
             return;
         }
@@ -34,17 +34,19 @@ public sealed class RpcServerClassAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.InvalidRpcServerClass,
             AttributeLocations.OfDeclaringIdentifier(server, type, context.CancellationToken),
+            fix,
             type.Name,
             problem));
     }
 
-    private static string? WhyUnusable(INamedTypeSymbol type, WarrenSymbols symbols)
+    private static string? WhyUnusable(INamedTypeSymbol type, WarrenSymbols symbols, out ImmutableDictionary<string, string?>? fix)
     {
         if (ClassShape.WhyUnusable(
                 type,
                 "an RPC server must be a class the host can create for each request. Declare it as a class",
                 "the host cannot create it for a request. Make it an ordinary class",
-                "the host cannot create it for a request. Make it concrete, or move [RpcServer] to the concrete class that derives from it") is { } shape)
+                "the host cannot create it for a request. Make it concrete, or move [RpcServer] to the concrete class that derives from it",
+                out fix) is { } shape)
         {
             return shape;
         }

@@ -247,7 +247,7 @@ internal sealed class SettingsReader
         int bestDistance = int.MaxValue;
         foreach (string candidate in known)
         {
-            int distance = Distance(key.ToLowerInvariant(), candidate.ToLowerInvariant());
+            int distance = Shared.EditDistance.Between(key.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (distance < bestDistance)
             {
                 (best, bestDistance) = (candidate, distance);
@@ -255,36 +255,6 @@ internal sealed class SettingsReader
         }
 
         return bestDistance <= Math.Max(1, key.Length / 3) ? best : null;
-    }
-
-    /// <summary>Edit distance counting insertions, deletions, substitutions and swaps of neighbours ("Retyr" is one from "Retry").</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (int j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 
 }
