@@ -148,7 +148,7 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
     }
 
     /// <summary>Replaces whatever the reply holds with the error body <c>{"type","message","stackTrace"}</c>.</summary>
-    private static void WriteError(PooledJsonWriter reply, (string Type, string Message, string? StackTrace) error)
+    internal static void WriteError(PooledJsonWriter reply, (string Type, string Message, string? StackTrace) error)
     {
         reply.Reset();
         Utf8JsonWriter writer = reply.Writer;
