@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using Warren.Testing.Broker;
 
 namespace Warren.Testing;
 

@@ -5,7 +5,6 @@ using System.Threading.Tasks;
 using RabbitMQ.Client;
 using Warren.Internal;
 using Warren.Runtime;
-using Warren.Testing.Broker;
 
 namespace Warren.Testing.Consuming;
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using Warren.Testing.Broker;
 
 namespace Warren.Testing.Routing;
 

@@ -22,7 +22,7 @@ public sealed class BrokerDriver : ScenarioDriver
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     /// <summary>Queues of fixed names the scenarios' contracts use.</summary>
-    private static readonly string[] FixedQueues = ["diff.work", "diff.rpc.calc"];
+    private static readonly string[] FixedQueues = ["diff.work", "diff.rpc.calc", "harness.measured"];
 
     private readonly Bus _bus;
     private readonly IConnection _raw;

@@ -15,7 +15,7 @@ public sealed record Scenario(string Name, Func<ScenarioDriver, Task> Run)
 public static partial class Scenarios
 {
     private static readonly Lazy<IReadOnlyList<Scenario>> s_all = new(() =>
-        [.. DefaultExchange(), .. Direct(), .. Fanout(), .. Topic(), .. Headers(), .. Consuming(), .. Rpc()]);
+        [.. DefaultExchange(), .. Publishing(), .. Direct(), .. Fanout(), .. Topic(), .. Headers(), .. Consuming(), .. Rpc()]);
 
     public static IReadOnlyList<Scenario> All => s_all.Value;
 

@@ -77,6 +77,10 @@ public abstract class ScenarioDriver(string prefix) : IAsyncDisposable
         {
             Record($"publish {message.Id}: {nameof(PublishReturnedException)} {ex.ReplyCode} {ex.ReplyText}");
         }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or System.Text.Json.JsonException or MessageLimitException)
+        {
+            Record($"publish {message.Id}: {ex.GetType().Name} | {ex.Message}");
+        }
     }
 
     /// <summary>Publishes bytes as another client would: a body or type a consumer cannot read.</summary>

@@ -31,6 +31,23 @@ public static partial class Scenarios
         });
     }
 
+    private static IEnumerable<Scenario> Publishing()
+    {
+        yield return Define("publish: a message that cannot be serialized fails, the others arrive", async d =>
+        {
+            await d.SubscribeAsync<Measured>("measures", Behaviour.Succeed);
+            await d.PublishAsync(new Measured("m1", 1.5));
+            await d.PublishAsync(new Measured("m2", double.NaN));
+            await d.PublishAsync(new Measured("m3", double.MaxValue));
+        });
+        yield return Define("publish: a routing key over 255 bytes is refused", async d =>
+        {
+            await d.SubscribeAsync<Topical>("all", Behaviour.Succeed);
+            await d.PublishAsync(new Topical(new string('k', 256), "long"));
+            await d.PublishAsync(new Topical(new string('k', 255), "longest"));
+        });
+    }
+
     private static IEnumerable<Scenario> Direct()
     {
         yield return Define("direct: one binding key", d => DirectAsync(d, ("c", ["error"])));

@@ -1,7 +1,7 @@
 using System;
 using RabbitMQ.Client;
 
-namespace Warren.Testing.Broker;
+namespace Warren.Testing;
 
 /// <summary>One message as the in-process broker holds it: where it was published, its properties and its body bytes.</summary>
 /// <param name="Exchange">The exchange it was published to; empty for the default exchange.</param>
