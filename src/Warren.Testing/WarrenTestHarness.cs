@@ -36,7 +36,7 @@ public sealed partial class WarrenTestHarness : IBus, IConsumerHost, IAsyncDispo
     /// <inheritdoc/>
     public BusOptions Options => _core.Options.Bus;
 
-    /// <summary>Always true: the harness has no connection to lose.</summary>
+    /// <summary>True until the harness is disposed: it has no connection to lose.</summary>
     public bool IsConnected => _disposed == 0;
 
     /// <summary>Always false: nothing blocks the harness.</summary>

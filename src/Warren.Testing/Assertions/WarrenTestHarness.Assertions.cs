@@ -56,23 +56,21 @@ public sealed partial class WarrenTestHarness
     }
 
     /// <summary>Completes when at least <paramref name="count"/> <typeparamref name="TMessage"/>s have been consumed; returns them.</summary>
-    public async Task<IReadOnlyList<ConsumedMessage<TMessage>>> WaitForConsumedAsync<TMessage>(
-        int count = 1, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        await WaitAsync(() => _core.Records<ConsumedMessage<TMessage>>().Count >= count, timeout,
-            () => $"{_core.Records<ConsumedMessage<TMessage>>().Count} of {count} {typeof(TMessage).Name} consumed in time.", cancellationToken).ConfigureAwait(false);
-        ThrowFaults();
-        return Consumed<TMessage>();
-    }
+    public Task<IReadOnlyList<ConsumedMessage<TMessage>>> WaitForConsumedAsync<TMessage>(
+        int count = 1, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitForRecordsAsync<ConsumedMessage<TMessage>>(count, $"{typeof(TMessage).Name} consumed", timeout, cancellationToken);
 
     /// <summary>Completes when at least <paramref name="count"/> <typeparamref name="TMessage"/>s have gone to an error queue; returns them.</summary>
-    public async Task<IReadOnlyList<ErrorQueuedMessage<TMessage>>> WaitForErrorQueuedAsync<TMessage>(
-        int count = 1, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ErrorQueuedMessage<TMessage>>> WaitForErrorQueuedAsync<TMessage>(
+        int count = 1, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitForRecordsAsync<ErrorQueuedMessage<TMessage>>(count, $"{typeof(TMessage).Name} error-queued", timeout, cancellationToken);
+
+    private async Task<IReadOnlyList<TRecord>> WaitForRecordsAsync<TRecord>(int count, string what, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        await WaitAsync(() => _core.Records<ErrorQueuedMessage<TMessage>>().Count >= count, timeout,
-            () => $"{_core.Records<ErrorQueuedMessage<TMessage>>().Count} of {count} {typeof(TMessage).Name} error-queued in time.", cancellationToken).ConfigureAwait(false);
+        await WaitAsync(() => _core.Records<TRecord>().Count >= count, timeout,
+            () => $"{_core.Records<TRecord>().Count} of {count} {what} in time.", cancellationToken).ConfigureAwait(false);
         ThrowFaults();
-        return ErrorQueued<TMessage>();
+        return _core.Records<TRecord>();
     }
 
     private async Task WaitAsync(Func<bool> condition, TimeSpan? timeout, Func<string> describe, CancellationToken cancellationToken)

@@ -21,18 +21,8 @@ internal sealed class HarnessRpcServer<TService>(HarnessCore core, HarnessRpcTra
         IReadOnlyBasicProperties properties = request.Properties;
         int method = service.FindMethod(properties.Type);
         var reply = new PooledJsonWriter();
-        (string Type, string Message, string? StackTrace)? error = null;
-        if (request.Body.Length > core.MaxMessageSize)
-        {
-            error = (RpcException.MalformedRequest, $"The request is {request.Body.Length} bytes; the server's BusOptions.MaxMessageSize allows at most {core.MaxMessageSize}.", null);
-        }
-        else if (method < 0)
-        {
-            error = (RpcException.UnknownMethod, properties.Type is { Length: > 0 } name
-                ? $"The service '{service.Queue}' has no method '{name}'."
-                : $"The request names no method, and the service '{service.Queue}' has {service.MethodNames.Count}.", null);
-        }
-        else
+        (string Type, string Message, string? StackTrace)? error = RpcServerPump<TService>.Refusal(service, method, properties.Type, request.Body.Length, core.MaxMessageSize);
+        if (error is null)
         {
             try
             {

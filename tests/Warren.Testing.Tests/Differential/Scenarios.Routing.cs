@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 
@@ -114,14 +115,19 @@ public static partial class Scenarios
         }
     }
 
-    private static async Task DirectAsync(ScenarioDriver d, params (string Consumer, string[] Keys)[] consumers)
+    private static Task DirectAsync(ScenarioDriver d, params (string Consumer, string[] Keys)[] consumers) =>
+        BoundAsync<Alert>(d, PublishAlertsAsync, consumers);
+
+    /// <summary>Subscribes each consumer to its own queue with its binding keys, then publishes.</summary>
+    private static async Task BoundAsync<TMessage>(ScenarioDriver d, Func<ScenarioDriver, Task> publish, (string Consumer, string[] Keys)[] consumers)
+        where TMessage : IIdentified
     {
         foreach ((string consumer, string[] keys) in consumers)
         {
-            await d.SubscribeAsync<Alert>(consumer, Behaviour.Succeed, new SubscribeOptions { Queue = d.Queue(consumer), Bindings = keys });
+            await d.SubscribeAsync<TMessage>(consumer, Behaviour.Succeed, new SubscribeOptions { Queue = d.Queue(consumer), Bindings = keys });
         }
 
-        await PublishAlertsAsync(d);
+        await publish(d);
     }
 
     private static async Task PublishAlertsAsync(ScenarioDriver d)
@@ -132,15 +138,8 @@ public static partial class Scenarios
         }
     }
 
-    private static async Task TopicAsync(ScenarioDriver d, params (string Consumer, string[] Keys)[] consumers)
-    {
-        foreach ((string consumer, string[] keys) in consumers)
-        {
-            await d.SubscribeAsync<Topical>(consumer, Behaviour.Succeed, new SubscribeOptions { Queue = d.Queue(consumer), Bindings = keys });
-        }
-
-        await PublishTopicsAsync(d);
-    }
+    private static Task TopicAsync(ScenarioDriver d, params (string Consumer, string[] Keys)[] consumers) =>
+        BoundAsync<Topical>(d, PublishTopicsAsync, consumers);
 
     private static async Task PublishTopicsAsync(ScenarioDriver d)
     {
