@@ -6,6 +6,11 @@ namespace Warren.Testing.Tests.Differential;
 /// <param name="Failures">Per message id ("*" for every message), how many attempts throw before one succeeds.</param>
 public sealed record Behaviour(IReadOnlyDictionary<string, int> Failures)
 {
+    /// <summary>Publishes an <see cref="Alert"/> (severity "relay") for each message it handles, from inside the handler.</summary>
+    public bool Relays { get; init; }
+
+    public static Behaviour Relay { get; } = new(new Dictionary<string, int>()) { Relays = true };
+
     public const int Always = int.MaxValue;
 
     public static Behaviour Succeed { get; } = new(new Dictionary<string, int>());

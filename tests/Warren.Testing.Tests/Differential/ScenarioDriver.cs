@@ -139,15 +139,20 @@ public abstract class ScenarioDriver(string prefix) : IAsyncDisposable
 
     private void WatchErrorQueue(string queue) => _errorQueues.Add(queue);
 
-    private ValueTask Handle(string consumer, Behaviour behaviour, IIdentified message, MessageContext context)
+    private async ValueTask Handle(string consumer, Behaviour behaviour, IIdentified message, MessageContext context)
     {
         if (behaviour.Throws(message.Id, context.Attempt))
         {
             throw new InvalidOperationException($"{consumer} refuses {message.Id} (attempt {context.Attempt})");
         }
 
-        Record($"consumer {consumer}: {message.Id} attempt {context.Attempt} from '{context.Exchange}' with key '{context.RoutingKey}'");
-        return ValueTask.CompletedTask;
+        if (behaviour.Relays)
+        {
+            await Bus.PublishAsync(new Alert("relay", "relayed-" + message.Id));
+        }
+
+        Record($"consumer {consumer}: {message.Id} attempt {context.Attempt} from '{context.Exchange}' with key '{context.RoutingKey}'" +
+            $" correlation '{context.CorrelationId}'{(context.CausationId is null ? string.Empty : " with a cause")}");
     }
 
     private void Record(string line)

@@ -48,6 +48,18 @@ public static partial class Scenarios
             await d.SubscribeSinkAsync("sink", Behaviour.FailAlways("alert5"), "sink", retries: 1);
             await PublishAlertsAsync(d);
         });
+        yield return Define("flow: what a handler publishes keeps the correlation id and names its cause", async d =>
+        {
+            await d.SubscribeAsync<Work>("relay", Behaviour.Relay);
+            await d.SubscribeAsync<Alert>("relayed", Behaviour.Succeed, new SubscribeOptions { Queue = d.Queue("relayed"), Bindings = ["relay"] });
+            await d.PublishAsync(new Work("w1"), new PublishOptions { CorrelationId = "conversation-1" });
+            await d.PublishAsync(new Work("w2"));
+        });
+        yield return Define("concurrency: concurrent handlers on one subscription", async d =>
+        {
+            await d.SubscribeAsync<Work>("parallel", Behaviour.Fail("w3", 1), new SubscribeOptions { ConcurrentHandlers = 4, Prefetch = 8 });
+            await PublishWorkAsync(d, 8);
+        });
         yield return Define("unreadable: a body that is not JSON", d => RawWorkAsync(d, "not json", WorkType, "application/json"));
         yield return Define("unreadable: the wrong type header", d => RawWorkAsync(d, "{\"id\":\"r1\"}", "diff.other", "application/json"));
         yield return Define("unreadable: an empty body", d => RawWorkAsync(d, string.Empty, WorkType, "application/json"));
