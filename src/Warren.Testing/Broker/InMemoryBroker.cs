@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using RabbitMQ.Client;
 using Warren.Testing.Routing;
 
 namespace Warren.Testing.Broker;

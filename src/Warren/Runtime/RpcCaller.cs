@@ -59,7 +59,7 @@ public sealed class RpcCaller
     }
 }
 
-/// <summary>Where a caller sends its requests and gets its replies: one call at a time, matched to its reply.</summary>
+/// <summary>Where a caller sends its requests and gets its replies, each matched to its call: the bus's reply channel, or Warren.Testing's broker.</summary>
 internal interface IRpcTransport
 {
     /// <summary>Sends one call and waits for its reply, its timeout (<see cref="System.TimeoutException"/>) or its cancellation.</summary>
