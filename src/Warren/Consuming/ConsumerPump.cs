@@ -22,9 +22,6 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
     /// <summary>The wait before giving back a message that could not be moved to its error queue, so a broker that keeps refusing it is not hammered.</summary>
     private static readonly TimeSpan ErrorQueueRetryDelay = TimeSpan.FromSeconds(2);
 
-    /// <summary>Exception messages longer than this are cut: all headers must fit in one AMQP frame.</summary>
-    private const int MaxHeaderTextLength = 4096;
-
     private readonly ConsumerPumpContext _context;
     private readonly MessageDescriptor<TMessage> _message;
     private readonly IConsumer<TMessage> _consumer;
@@ -238,15 +235,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
     private BasicProperties ErrorCopy(Delivery delivery, string exceptionType, string reason, int attempts)
     {
         IReadOnlyBasicProperties original = delivery.Properties;
-        var headers = original.Headers is { } originalHeaders
-            ? new Dictionary<string, object?>(originalHeaders, StringComparer.Ordinal)
-            : new Dictionary<string, object?>(StringComparer.Ordinal);
-        headers[ErrorQueues.ExceptionTypeHeader] = exceptionType;
-        headers[ErrorQueues.ExceptionMessageHeader] = reason.Length > MaxHeaderTextLength ? reason[..MaxHeaderTextLength] : reason;
-        headers[ErrorQueues.OriginalExchangeHeader] = delivery.Exchange;
-        headers[ErrorQueues.OriginalRoutingKeyHeader] = delivery.RoutingKey;
-        headers[ErrorQueues.OriginalQueueHeader] = _subscription.Queue;
-        headers[ErrorQueues.AttemptsHeader] = attempts;
+        Dictionary<string, object?> headers = ErrorQueues.FailureHeaders(original.Headers, exceptionType, reason, delivery.Exchange, delivery.RoutingKey, _subscription.Queue, attempts);
         return new BasicProperties(original)
         {
             Headers = headers,
@@ -286,77 +275,8 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
         }
     }
 
-    private bool TryRead(IReadOnlyBasicProperties properties, ReadOnlySpan<byte> body, out TMessage message, out string problem, out Exception? error)
-    {
-        message = default!;
-        error = null;
-        if (body.Length > _maxMessageSize)
-        {
-            problem = $"the body is {body.Length} bytes, over the limit of {_maxMessageSize} bytes (BusOptions.MaxMessageSize)";
-            return false;
-        }
-
-        if (properties.ContentType is { Length: > 0 } contentType && !IsJson(contentType))
-        {
-            problem = $"content type '{contentType}' is not JSON";
-            return false;
-        }
-
-        // Only ever compared as a string: a type name from the wire is never resolved to a .NET type. A message without
-        // a type (pika's default) is read as the subscription's message.
-        if (properties.Type is { Length: > 0 } type && !_message.Accepts(type))
-        {
-            problem = $"its type header is '{type}', not {_message.DescribeAcceptedNames()}";
-            return false;
-        }
-
-        if (body.IsEmpty)
-        {
-            problem = "the body is empty";
-            return false;
-        }
-
-        try
-        {
-            TMessage? value = _typeInfo is not null ? JsonSerializer.Deserialize(body, _typeInfo) : _message.Deserialize(body, _json);
-            if (value is null)
-            {
-                problem = "the body is JSON null";
-                return false;
-            }
-
-            message = value;
-            problem = string.Empty;
-            return true;
-        }
-        catch (JsonException ex)
-        {
-            problem = $"the body is not a {_message.MessageType} in JSON: {ex.Message}";
-            error = ex;
-            return false;
-        }
-        catch (NotSupportedException ex)
-        {
-            problem = ex.Message;
-            error = ex;
-            return false;
-        }
-    }
-
-    private static bool IsJson(string contentType)
-    {
-        ReadOnlySpan<char> mediaType = contentType.AsSpan();
-        int parameters = mediaType.IndexOf(';');
-        if (parameters >= 0)
-        {
-            mediaType = mediaType[..parameters];
-        }
-
-        mediaType = mediaType.Trim();
-        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase)
-            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-    }
+    private bool TryRead(IReadOnlyBasicProperties properties, ReadOnlySpan<byte> body, out TMessage message, out string problem, out Exception? error) =>
+        DeliveryReader.TryRead(_message, _typeInfo, _json, _maxMessageSize, properties, body, out message, out problem, out error);
 
     /// <summary>What the error queue copy needs of one delivery; valid only until the delivery handler returns.</summary>
     private readonly record struct Delivery(ulong Tag, string Exchange, string RoutingKey, IReadOnlyBasicProperties Properties, ReadOnlyMemory<byte> Body);

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using RabbitMQ.Client;
@@ -35,6 +37,28 @@ public static class ErrorQueues
 
     /// <summary>The <see cref="ExceptionTypeHeader"/> of a message that could not be read as its type: not JSON, the wrong shape, the wrong type header or too large.</summary>
     public const string UnreadableMessage = "Warren.UnreadableMessage";
+
+    /// <summary>Exception messages longer than this are cut: all headers must fit in one AMQP frame.</summary>
+    private const int MaxHeaderTextLength = 4096;
+
+    /// <summary>
+    /// The headers of a failed message's error-queue copy: its own headers plus why and where it failed. One place, so the
+    /// bus's consumers and Warren.Testing's in-process ones write the same.
+    /// </summary>
+    internal static Dictionary<string, object?> FailureHeaders(
+        IDictionary<string, object?>? original, string exceptionType, string reason, string exchange, string routingKey, string queue, int attempts)
+    {
+        var headers = original is not null
+            ? new Dictionary<string, object?>(original, StringComparer.Ordinal)
+            : new Dictionary<string, object?>(StringComparer.Ordinal);
+        headers[ExceptionTypeHeader] = exceptionType;
+        headers[ExceptionMessageHeader] = reason.Length > MaxHeaderTextLength ? reason[..MaxHeaderTextLength] : reason;
+        headers[OriginalExchangeHeader] = exchange;
+        headers[OriginalRoutingKeyHeader] = routingKey;
+        headers[OriginalQueueHeader] = queue;
+        headers[AttemptsHeader] = attempts;
+        return headers;
+    }
 
     /// <summary>The error queue of <paramref name="queue"/>.</summary>
     public static string NameFor(string queue) => queue + Suffix;

@@ -56,12 +56,27 @@ public sealed partial class Subscription : IAsyncDisposable
     private int _inFlight;
     private volatile bool _stopping;
     private int _disposed;
+    private readonly Func<CancellationToken, Task>? _inProcessStop;
 
     internal Subscription(SubscriptionContext context, ConsumerSetup setup)
     {
         _context = context;
         _connection = context.Connection;
         _setup = setup;
+    }
+
+    /// <summary>
+    /// A subscription without a channel, consuming from Warren.Testing's in-process broker: stopping it runs
+    /// <paramref name="stop"/>, which stops the deliveries and waits for those in flight.
+    /// </summary>
+    internal Subscription(string queue, string consumerTag, Func<CancellationToken, Task> stop)
+    {
+        _context = null!;
+        _connection = null!;
+        _setup = null!;
+        _queue = queue;
+        _consumerTag = consumerTag;
+        _inProcessStop = stop;
     }
 
     /// <summary>
@@ -227,6 +242,12 @@ public sealed partial class Subscription : IAsyncDisposable
 
         _stopping = true;
         _stoppingSource.Cancel();
+        if (_inProcessStop is not null)
+        {
+            await _inProcessStop(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         Task resumeLoop;
         lock (_gate)
         {
@@ -298,7 +319,7 @@ public sealed partial class Subscription : IAsyncDisposable
     /// <summary>Stops as <see cref="StopAsync"/> does, waiting for the handlers in flight up to <see cref="BusOptions.ShutdownTimeout"/>.</summary>
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(_context.ShutdownTimeout);
+        using var timeout = new CancellationTokenSource(_inProcessStop is null ? _context.ShutdownTimeout : Timeout.InfiniteTimeSpan);
         await StopAsync(timeout.Token).ConfigureAwait(false);
     }
 

@@ -56,6 +56,9 @@ internal abstract class PendingCall
         }
     }
 
+    /// <summary>What the call fails with when its deadline passes without a reply.</summary>
+    public TimeoutException TimedOut() => new($"{Service}.{Method} got no reply in time; the request expires unexecuted if no server took it.");
+
     /// <summary>Whether the call already ended: replied, failed, timed out or cancelled.</summary>
     public bool IsCompleted => Volatile.Read(ref _completed) != 0;
 

@@ -16,7 +16,7 @@ namespace Warren.Internal;
 /// requests (direct reply-to requires both on the same channel), shared by every proxy and every concurrent call.
 /// Replies are matched by correlation id; a reply nobody waits for (late, after a timeout, or unknown) is dropped and counted.
 /// </summary>
-internal sealed class RpcReplyChannel : IAsyncDisposable
+internal sealed class RpcReplyChannel : IRpcTransport, IAsyncDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
 
@@ -276,7 +276,7 @@ internal sealed class RpcReplyChannel : IAsyncDisposable
         {
             if (entry.Value.Deadline <= now && _pending.TryRemove(entry.Key, out PendingCall? expired))
             {
-                expired.Fail(new TimeoutException($"{expired.Service}.{expired.Method} got no reply in time; the request expires unexecuted if no server took it."));
+                expired.Fail(expired.TimedOut());
             }
         }
     }

@@ -57,20 +57,8 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
         PooledJsonWriter reply = _writers.Rent();
         try
         {
-            (string Type, string Message, string? StackTrace)? error = null;
-            if (body.Length > _maxMessageSize)
-            {
-                // Not read at all: what the bus would refuse to send, it refuses to take.
-                error = (RpcException.MalformedRequest,
-                    $"The request is {body.Length} bytes; the server's BusOptions.MaxMessageSize allows at most {_maxMessageSize}.", null);
-            }
-            else if (method < 0)
-            {
-                error = (RpcException.UnknownMethod, properties.Type is { Length: > 0 } name
-                    ? $"The service '{_service.Queue}' has no method '{name}'."
-                    : $"The request names no method, and the service '{_service.Queue}' has {_service.MethodNames.Count}.", null);
-            }
-            else
+            (string Type, string Message, string? StackTrace)? error = Refusal(_service, method, properties.Type, body.Length, _maxMessageSize);
+            if (error is null)
             {
                 try
                 {
@@ -147,8 +135,29 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
         }
     }
 
+    /// <summary>
+    /// The error reply for a request no method can take: too large to read (what the bus would refuse to send, it refuses
+    /// to take), or naming no method of the service; null for a request to dispatch.
+    /// </summary>
+    internal static (string Type, string Message, string? StackTrace)? Refusal(RpcServiceDescriptor service, int method, string? requested, int length, int maxMessageSize)
+    {
+        if (length > maxMessageSize)
+        {
+            return (RpcException.MalformedRequest, $"The request is {length} bytes; the server's BusOptions.MaxMessageSize allows at most {maxMessageSize}.", null);
+        }
+
+        if (method < 0)
+        {
+            return (RpcException.UnknownMethod, requested is { Length: > 0 } name
+                ? $"The service '{service.Queue}' has no method '{name}'."
+                : $"The request names no method, and the service '{service.Queue}' has {service.MethodNames.Count}.", null);
+        }
+
+        return null;
+    }
+
     /// <summary>Replaces whatever the reply holds with the error body <c>{"type","message","stackTrace"}</c>.</summary>
-    private static void WriteError(PooledJsonWriter reply, (string Type, string Message, string? StackTrace) error)
+    internal static void WriteError(PooledJsonWriter reply, (string Type, string Message, string? StackTrace) error)
     {
         reply.Reset();
         Utf8JsonWriter writer = reply.Writer;

@@ -89,6 +89,21 @@ public abstract class ConsumerDescriptor<TConsumer> : ConsumerDescriptor
 
     /// <summary>The subscription these options would make; throws <see cref="ArgumentException"/> for options the message cannot take.</summary>
     internal abstract SubscriptionPlan Plan(SubscribeOptions? options, ushort defaultPrefetch);
+
+    /// <summary>Subscribes on something other than a bus that consumes as one does (Warren.Testing's in-process broker).</summary>
+    internal abstract System.Threading.Tasks.Task<Subscription> SubscribeAsync(
+        IConsumerHost host, TConsumer consumer, SubscribeOptions? options, System.Threading.CancellationToken cancellationToken);
+}
+
+/// <summary>What subscribes a consumer of a known message type as a plan says: Warren.Testing's in-process broker.</summary>
+internal interface IConsumerHost
+{
+    /// <summary>The prefetch when neither the consumer nor the options set one.</summary>
+    ushort DefaultPrefetch { get; }
+
+    /// <summary>Subscribes <paramref name="consumer"/> as <paramref name="plan"/> says.</summary>
+    System.Threading.Tasks.Task<Subscription> SubscribeCoreAsync<TMessage>(
+        MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, SubscriptionPlan plan, System.Threading.CancellationToken cancellationToken);
 }
 
 /// <summary>The generated description of consumer <typeparamref name="TConsumer"/> of <typeparamref name="TMessage"/>.</summary>
@@ -131,6 +146,10 @@ public sealed class ConsumerDescriptor<TConsumer, TMessage> : ConsumerDescriptor
     internal override System.Threading.Tasks.Task<Subscription> SubscribeScopedAsync(
         Bus bus, Microsoft.Extensions.DependencyInjection.IServiceScopeFactory scopes, SubscribeOptions? options, System.Threading.CancellationToken cancellationToken) =>
         bus.SubscribeCoreAsync(WarrenRegistry.Message<TMessage>(), new Hosting.ScopedConsumer<TConsumer, TMessage>(scopes), Plan(options, bus.Options.Prefetch), cancellationToken);
+
+    internal override System.Threading.Tasks.Task<Subscription> SubscribeAsync(
+        IConsumerHost host, TConsumer consumer, SubscribeOptions? options, System.Threading.CancellationToken cancellationToken) =>
+        host.SubscribeCoreAsync(WarrenRegistry.Message<TMessage>(), consumer, Plan(options, host.DefaultPrefetch), cancellationToken);
 
     internal override SubscriptionPlan Plan(SubscribeOptions? options, ushort defaultPrefetch) =>
         SubscriptionPlan.Create(WarrenRegistry.Message<TMessage>(), this, options, defaultPrefetch);

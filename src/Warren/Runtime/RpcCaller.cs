@@ -14,9 +14,10 @@ public sealed class RpcCaller
     private readonly RpcServiceDescriptor _service;
     private readonly RpcCallSettings _settings;
     private readonly Func<CancellationToken, ValueTask<RpcReplyChannel>>? _connect;
-    private RpcReplyChannel? _replies;
+    private IRpcTransport? _replies;
 
-    internal RpcCaller(RpcServiceDescriptor service, RpcReplyChannel replies, RpcClientOptions options)
+    /// <summary>A caller that sends through <paramref name="replies"/>: the bus's reply channel, or Warren.Testing's in-process broker.</summary>
+    internal RpcCaller(RpcServiceDescriptor service, IRpcTransport replies, RpcClientOptions options)
         : this(service, options)
     {
         _replies = replies;
@@ -56,6 +57,14 @@ public sealed class RpcCaller
         Volatile.Write(ref _replies, replies);
         return await replies.CallAsync<TArguments, TResult>(_service, method, arguments, _settings, cancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>Where a caller sends its requests and gets its replies, each matched to its call: the bus's reply channel, or Warren.Testing's broker.</summary>
+internal interface IRpcTransport
+{
+    /// <summary>Sends one call and waits for its reply, its timeout (<see cref="System.TimeoutException"/>) or its cancellation.</summary>
+    ValueTask<TResult> CallAsync<TArguments, TResult>(RpcServiceDescriptor service, int method, TArguments arguments, RpcCallSettings settings, CancellationToken cancellationToken)
+        where TArguments : IRpcArguments;
 }
 
 /// <summary>The arguments of a method without parameters: an empty JSON object.</summary>
