@@ -8,7 +8,7 @@ using System.Xml.Linq;
 namespace Warren.Package.Tests;
 
 /// <summary>
-/// Packs Warren once for the tests of a run: from a copy of the repository's sources (no bin or obj, so nothing built
+/// Packs Warren (and Warren.Testing) once for the tests of a run: from a copy of the repository's sources (no bin or obj, so nothing built
 /// earlier can leak in) into a local folder feed, with a version of its own (0.1.0-test.&lt;time&gt;.&lt;process&gt;) that
 /// no cache can hold already. Projects using the package restore into a packages folder of their own, so the machine's
 /// NuGet cache never sees the test version. Everything lives under one temporary folder, deleted at the end.
@@ -42,6 +42,16 @@ public sealed class PackedWarren : IDisposable
             throw new InvalidOperationException("dotnet pack failed:\n" + Pack);
         }
 
+        // Warren.Testing, the second package, at the same version (it depends on exactly this Warren).
+        TestingPack = DotNetCli.Run(sources, CommandTimeout, environment: null,
+            "pack", Path.Combine(sources, "src", "Warren.Testing"), "-c", "Release", "-o", Feed, $"-p:Version={Version}",
+            "--disable-build-servers", "-nodeReuse:false", "-tl:off");
+        if (TestingPack.ExitCode != 0)
+        {
+            throw new InvalidOperationException("dotnet pack of Warren.Testing failed:\n" + TestingPack);
+        }
+
+        TestingPackage = Path.Combine(Feed, $"Warren.Testing.{Version}.nupkg");
         Package = Path.Combine(Feed, $"Warren.{Version}.nupkg");
         SymbolsPackage = Path.Combine(Feed, $"Warren.{Version}.snupkg");
         if (!File.Exists(Package))
@@ -72,6 +82,11 @@ public sealed class PackedWarren : IDisposable
     public string Package { get; }
 
     public string SymbolsPackage { get; }
+
+    internal CommandResult TestingPack { get; }
+
+    /// <summary>The Warren.Testing package, packed beside Warren at the same version.</summary>
+    public string TestingPackage { get; }
 
     /// <summary>The environment of every command on a project that uses the package.</summary>
     public IReadOnlyDictionary<string, string> ProjectEnvironment => new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesFolder };
