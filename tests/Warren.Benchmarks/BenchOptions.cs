@@ -22,7 +22,7 @@ internal sealed record BenchOptions(
                          comma-separated subset of: publish, consume, rpc (default all)
           --rpc-only     the same as --scenarios rpc
           --quick        a short smoke run
-          --only LIST    comma-separated subset of: warren, raw, masstransit (the baseline is raw)
+          --only LIST    comma-separated subset of: warren, raw, masstransit, wolverine (the baseline is raw)
           --uri URI      the broker (default: WARREN_AMQP_URI, else amqp://guest:guest@localhost:5672/)
           --no-tracing   leave out "Warren (traced)": Warren again, measured while an OpenTelemetry SDK
                          tracer provider (AlwaysOnSampler) and meter provider listen to it (on by default
@@ -32,7 +32,7 @@ internal sealed record BenchOptions(
                          allocations, and print the types that make up its bytes per message (or call)
         """;
 
-    public static readonly string[] AllTargets = ["raw", "warren", "masstransit"];
+    public static readonly string[] AllTargets = ["raw", "warren", "masstransit", "wolverine"];
 
     /// <summary>Publish (confirmed), publish → consume, and RPC with 1 and with 16 callers.</summary>
     public static readonly string[] AllScenarios = ["publish", "consume", "rpc"];

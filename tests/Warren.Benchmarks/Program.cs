@@ -342,6 +342,11 @@ internal static class Program
             targets.Add(new MassTransitTarget(options.Uri));
         }
 
+        if (options.Only.Contains("wolverine"))
+        {
+            targets.Add(new WolverineTarget(options.Uri));
+        }
+
         return [.. targets];
     }
 
@@ -367,6 +372,11 @@ internal static class Program
         if (options.Only.Contains("masstransit"))
         {
             targets.Add(new MassTransitRpcTarget(options.Uri));
+        }
+
+        if (options.Only.Contains("wolverine"))
+        {
+            targets.Add(new WolverineRpcTarget(options.Uri));
         }
 
         return [.. targets];
