@@ -79,6 +79,13 @@ internal static class Program
                 "(MassTransit wraps it in its envelope)");
         }
 
+        if (options.RunsColdStart)
+        {
+            Console.WriteLine($"Cold start: {options.ColdStartRuns} timed start(s) of each published app of tests/Warren.ColdStart, after one untimed start, " +
+                "in an order that rotates each run; each app starts 10 consumers on 10 queues, publishes one message to each, and is timed " +
+                "from Process.Start to its first message consumed (and to all 10, and to its exit)");
+        }
+
         if (options.RunsRpc)
         {
             Console.WriteLine($"RPC: fib({RpcHarness.Argument}) per call; " +
@@ -99,6 +106,9 @@ internal static class Program
 
         List<Sample> samples = options.RunsMessaging ? await RunMessagingAsync(options, admin, cancellationToken) : [];
         List<RpcSample> rpcSamples = options.RunsRpc ? await RunRpcAsync(options, admin, cancellationToken) : [];
+        (List<ColdSample> coldSamples, List<PublishedApp> published) = options.RunsColdStart
+            ? await ColdStart.RunAsync(ColdStart.Selected(options), options, admin, cancellationToken)
+            : ([], []);
 
         Console.WriteLine();
         if (samples.Count > 0)
@@ -112,6 +122,11 @@ internal static class Program
             Console.WriteLine(Report.RpcMarkdown(rpcSamples, [.. rpcSamples.Select(s => s.Target).Distinct()], baseline));
         }
 
+        if (coldSamples.Count > 0)
+        {
+            Console.WriteLine(ColdStartReport.Markdown(coldSamples, published, baseline));
+        }
+
         if (options.Tracing)
         {
             Console.WriteLine(Report.TracingMarkdown(samples, rpcSamples, WarrenTarget.DisplayName, TracedWarrenTarget.DisplayName));
@@ -119,6 +134,11 @@ internal static class Program
 
         Console.WriteLine($"Command: `{command}`");
         foreach (string verdict in Report.Verdicts(samples, WarrenTarget.DisplayName, baseline).Concat(Report.RpcVerdicts(rpcSamples, WarrenTarget.DisplayName, baseline)))
+        {
+            Console.WriteLine(verdict);
+        }
+
+        foreach (string verdict in ColdStartReport.Verdicts(coldSamples, published))
         {
             Console.WriteLine(verdict);
         }

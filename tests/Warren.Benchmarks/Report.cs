@@ -203,10 +203,10 @@ internal static class Report
                 Median(mine.Select(s => s.CpuMicrosecondsPerMessage)));
     }
 
-    private static string Ratio(double value, double? baseline) =>
+    internal static string Ratio(double value, double? baseline) =>
         baseline is > 0 ? string.Create(CultureInfo.InvariantCulture, $"{value / baseline.Value:0.00}×") : "–";
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         double[] sorted = [.. values.Order()];
         int middle = sorted.Length / 2;
