@@ -1,11 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.IO;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using Warren.ColdStart;
 
 namespace Warren.Benchmarks;
 
@@ -66,11 +64,10 @@ internal static class ColdStart
     public static async Task<(List<ColdSample> Samples, List<PublishedApp> Published)> RunAsync(
         ColdApp[] apps, BenchOptions options, BrokerAdmin admin, CancellationToken cancellationToken)
     {
-        string root = RepositoryRoot();
         var published = new List<PublishedApp>();
         foreach (ColdApp app in apps)
         {
-            PublishedApp result = await PublishAsync(root, app, cancellationToken);
+            PublishedApp result = await PublishAsync(app, cancellationToken);
             published.Add(result);
             Console.WriteLine($"published {app.Name,-32} {result.Bytes / 1e6,7:0.0} MB ({result.ExecutableBytes / 1e6:0.0} MB executable), " +
                 $"{result.Warnings} IL/AOT warning(s): {result.Executable}");
@@ -105,26 +102,10 @@ internal static class ColdStart
         return (samples, published);
     }
 
-    /// <summary>Publishes one app to its project's bin folder and reads the folder it went to from the output.</summary>
-    private static async Task<PublishedApp> PublishAsync(string root, ColdApp app, CancellationToken cancellationToken)
+    private static async Task<PublishedApp> PublishAsync(ColdApp app, CancellationToken cancellationToken)
     {
-        string project = Path.Combine(root, "tests", "Warren.ColdStart", app.Folder, app.Project + ".csproj");
-        string arguments = $"publish \"{project}\" -c Release" + (app.Aot ? " -p:WarrenAot=true" : string.Empty);
-        (int exitCode, string output) = await RunDotnetAsync(arguments, cancellationToken);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet {arguments} failed ({exitCode}):\n{output}");
-        }
-
-        Match match = Regex.Matches(output, $@"{Regex.Escape(app.Project)} -> (?<dir>\S+/publish/)\s*$", RegexOptions.Multiline).LastOrDefault()
-            ?? throw new InvalidOperationException($"dotnet {arguments} did not say where it published:\n{output}");
-        string directory = match.Groups["dir"].Value;
-        string executable = Path.Combine(directory, app.Project);
-        // What an app ships: the program and its libraries, not the symbols (.pdb, .dbg) or the documentation (.xml).
-        long bytes = Directory.EnumerateFiles(directory)
-            .Where(f => Path.GetExtension(f) is not (".pdb" or ".dbg" or ".xml"))
-            .Sum(f => new FileInfo(f).Length);
-        return new PublishedApp(app, executable, bytes, new FileInfo(executable).Length, AotWarnings.Count(output));
+        Publication publication = await ColdStartProcess.PublishAsync(app.Folder, app.Aot, cancellationToken);
+        return new PublishedApp(app, publication.Executable, publication.Bytes, publication.ExecutableBytes, publication.Warnings.Length);
     }
 
     private static async Task<ColdSample> StartOnceAsync(PublishedApp app, Uri uri, BrokerAdmin admin, CancellationToken cancellationToken)
@@ -137,49 +118,8 @@ internal static class ColdStart
 
         GC.Collect();
         await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
-
-        var start = new ProcessStartInfo(app.Executable, [uri.ToString()])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        long started = Stopwatch.GetTimestamp();
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{app.Executable} did not start.");
-        Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        double first = double.NaN, all = double.NaN;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        try
-        {
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                double now = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (line.StartsWith("first", StringComparison.Ordinal))
-                {
-                    first = now;
-                }
-                else if (line == "all")
-                {
-                    all = now;
-                }
-            }
-
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{app.App.Name} did not finish within {Timeout.TotalSeconds:0} s.");
-        }
-
-        double exit = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        if (process.ExitCode != 0 || double.IsNaN(first) || double.IsNaN(all))
-        {
-            throw new InvalidOperationException($"{app.App.Name} exited with {process.ExitCode} without consuming its 10 messages:\n{await errors}");
-        }
-
-        return new ColdSample(app.App.Name, first, all, exit);
+        StartTimes times = await ColdStartProcess.StartAsync(app.Executable, uri, Timeout, cancellationToken);
+        return new ColdSample(app.App.Name, times.FirstMilliseconds, times.AllMilliseconds, times.ExitMilliseconds);
     }
 
     private static async Task DeleteTopologyAsync(IEnumerable<ColdApp> apps, BrokerAdmin admin)
@@ -203,6 +143,15 @@ internal static class ColdStart
 
                 i++;
             }
+
+            if (app.Folder == "MassTransit")
+            {
+                await Try(() => admin.DeleteExchangeAsync("Warren.ColdStart:IColdMessage"));
+            }
+            else if (app.Folder == "Wolverine")
+            {
+                await Try(() => WolverineHosts.DeleteSharedTopologyAsync(admin));
+            }
         }
 
         static async Task Try(Func<Task> delete)
@@ -217,43 +166,4 @@ internal static class ColdStart
             }
         }
     }
-
-    public static async Task<(int ExitCode, string Output)> RunDotnetAsync(string arguments, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo("dotnet", arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await output + await errors);
-    }
-
-    /// <summary>The folder with Framework.sln, above the benchmark's build output.</summary>
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Framework.sln above {AppContext.BaseDirectory}.");
-    }
-}
-
-/// <summary>The trimming and AOT analysis warnings in a build's output, each counted once (MSBuild repeats them in its summary).</summary>
-internal static class AotWarnings
-{
-    private static readonly Regex Warning = new(@"warning (IL\d+|AOT\d*)\b.*$", RegexOptions.Multiline);
-
-    public static string[] Find(string output) => [.. Warning.Matches(output).Select(m => m.Value.Trim()).Distinct()];
-
-    public static int Count(string output) => Find(output).Length;
 }

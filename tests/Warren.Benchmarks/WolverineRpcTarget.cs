@@ -43,7 +43,11 @@ internal sealed class WolverineRpcTarget(Uri uri) : IRpcTarget
         return result.Value;
     }
 
-    public async Task DeleteTopologyAsync(BrokerAdmin admin) => await admin.DeleteQueueAsync(QueueName);
+    public async Task DeleteTopologyAsync(BrokerAdmin admin)
+    {
+        await admin.DeleteQueueAsync(QueueName);
+        await WolverineHosts.DeleteSharedTopologyAsync(admin);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -68,7 +68,11 @@ internal sealed class WolverineTarget(Uri uri) : IBenchTarget
         return new Listener(this);
     }
 
-    public async Task DeleteTopologyAsync(BrokerAdmin admin) => await admin.DeleteQueueAsync(QueueName);
+    public async Task DeleteTopologyAsync(BrokerAdmin admin)
+    {
+        await admin.DeleteQueueAsync(QueueName);
+        await WolverineHosts.DeleteSharedTopologyAsync(admin);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -112,7 +116,16 @@ public static class WolverineBenchHandler
 /// <summary>What every Wolverine host of the benchmark shares: quiet logs, no scanning of this assembly.</summary>
 internal static class WolverineHosts
 {
+    /// <summary>The dead-letter queue and exchange every Wolverine app on the broker declares.</summary>
+    public const string DeadLetterQueue = "wolverine-dead-letter-queue";
+
     public static Uri QueueUri(string queue) => new($"rabbitmq://queue/{queue}");
+
+    public static async Task DeleteSharedTopologyAsync(BrokerAdmin admin)
+    {
+        await admin.DeleteQueueAsync(DeadLetterQueue);
+        await admin.DeleteExchangeAsync(DeadLetterQueue);
+    }
 
     public static IHost Build(Action<WolverineOptions> configure)
     {
