@@ -76,7 +76,7 @@ internal static class Program
             Console.WriteLine($"Messages: {options.Messages:N0} per measurement, {options.Rounds} round(s), warm-up {options.WarmupMessages:N0}; " +
                 $"{Harness.PublishWindow} publishes in flight, prefetch {Harness.Prefetch}; " +
                 $"JSON body {JsonSerializer.SerializeToUtf8Bytes(BenchMessages.Create(options.Messages - 1), new JsonSerializerOptions(JsonSerializerDefaults.Web)).Length} bytes " +
-                "(MassTransit wraps it in its envelope)");
+                "(MassTransit and Wolverine add their envelope headers)");
         }
 
         if (options.RunsColdStart)
@@ -92,7 +92,7 @@ internal static class Program
                 string.Join(", ", RpcHarness.CallerCounts.Select(c => $"{options.RpcCallsFor(c):N0} calls with {(c == 1 ? "1 caller" : $"{c} callers")}")) +
                 $" per measurement, {options.Rounds} round(s), warm-up as many; server prefetch {RpcHarness.ServerPrefetch}; " +
                 "non-persistent requests to a non-durable queue, no publisher confirms; replies by direct reply-to " +
-                "(MassTransit: its bus endpoint, a temporary queue)");
+                "(MassTransit: its bus endpoint, a temporary queue; Wolverine: its node's reply queue)");
         }
 
         if (options.Tracing)

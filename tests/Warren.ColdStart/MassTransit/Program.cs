@@ -54,37 +54,12 @@ await busControl.Publish(new Cold7(7));
 await busControl.Publish(new Cold8(8));
 await busControl.Publish(new Cold9(9));
 
-bool done = await Task.WhenAny(Progress.All, Task.Delay(TimeSpan.FromSeconds(30))) == Progress.All;
+bool done = await Progress.WaitAsync();
 await busControl.StopAsync();
 return done ? 0 : 1;
 
 namespace Warren.ColdStart
 {
-    /// <summary>Writes "first" at the first message consumed and "all" at the tenth: the benchmark times these lines.</summary>
-    internal static class Progress
-    {
-        public const int Queues = 10;
-        private static readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private static int _consumed;
-
-        public static Task All => Done.Task;
-
-        public static void Consumed(int id)
-        {
-            int count = Interlocked.Increment(ref _consumed);
-            if (count == 1)
-            {
-                Console.WriteLine($"first {id}");
-            }
-
-            if (count == Queues)
-            {
-                Console.WriteLine("all");
-                Done.TrySetResult();
-            }
-        }
-    }
-
     public interface IColdMessage
     {
         int Id { get; }

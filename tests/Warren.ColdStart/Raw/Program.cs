@@ -1,18 +1,16 @@
 // Cold start, hand-written: 10 consumers on 10 queues with RabbitMQ.Client, one message to each; see ../README.md.
 using System;
 using System.Text.Json;
-using System.Threading;
 using System.Threading.Tasks;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using Warren.ColdStart;
 
-const int Queues = 10;
+const int Queues = Progress.Queues;
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 var factory = new ConnectionFactory { Uri = new Uri(args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("WARREN_AMQP_URI") ?? "amqp://guest:guest@localhost:5672/") };
 await using IConnection connection = await factory.CreateConnectionAsync();
 
-var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-int consumed = 0;
 for (int i = 0; i < Queues; i++)
 {
     IChannel channel = await connection.CreateChannelAsync();
@@ -24,7 +22,7 @@ for (int i = 0; i < Queues; i++)
     {
         ColdMessage message = JsonSerializer.Deserialize<ColdMessage>(delivery.Body.Span, json) ?? throw new JsonException("null body");
         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
-        Report(message);
+        Progress.Consumed(message.Id);
     };
     await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
 }
@@ -38,21 +36,6 @@ await using (IChannel publisher = await connection.CreateChannelAsync(new Create
     }
 }
 
-return await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(30))) == all.Task ? 0 : 1;
-
-void Report(ColdMessage message)
-{
-    int count = Interlocked.Increment(ref consumed);
-    if (count == 1)
-    {
-        Console.WriteLine($"first {message.Id}");
-    }
-
-    if (count == Queues)
-    {
-        Console.WriteLine("all");
-        all.TrySetResult();
-    }
-}
+return await Progress.WaitAsync() ? 0 : 1;
 
 internal sealed record ColdMessage(int Id);

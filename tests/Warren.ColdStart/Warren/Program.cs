@@ -32,44 +32,21 @@ await bus.PublishAsync(new Cold7(7));
 await bus.PublishAsync(new Cold8(8));
 await bus.PublishAsync(new Cold9(9));
 
-return await Task.WhenAny(Progress.All, Task.Delay(TimeSpan.FromSeconds(30))) == Progress.All ? 0 : 1;
+return await Progress.WaitAsync() ? 0 : 1;
 
 namespace Warren.ColdStart
 {
-    /// <summary>Writes "first" at the first message consumed and "all" at the tenth: the benchmark times these lines.</summary>
-    internal static class Progress
-    {
-        public const int Queues = 10;
-        private static readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private static int _consumed;
-
-        public static Task All => Done.Task;
-
-        public static ValueTask Consumed(int id)
-        {
-            int count = Interlocked.Increment(ref _consumed);
-            if (count == 1)
-            {
-                Console.WriteLine($"first {id}");
-            }
-
-            if (count == Queues)
-            {
-                Console.WriteLine("all");
-                Done.TrySetResult();
-            }
-
-            return ValueTask.CompletedTask;
-        }
-    }
-
     [Queue("coldstart.warren.0")]
     public sealed record Cold0(int Id);
 
     [Consumer]
     public sealed class Consumer0 : IConsumer<Cold0>
     {
-        public ValueTask HandleAsync(Cold0 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold0 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Queue("coldstart.warren.1")]
@@ -78,7 +55,11 @@ namespace Warren.ColdStart
     [Consumer]
     public sealed class Consumer1 : IConsumer<Cold1>
     {
-        public ValueTask HandleAsync(Cold1 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold1 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Queue("coldstart.warren.2")]
@@ -87,7 +68,11 @@ namespace Warren.ColdStart
     [Consumer]
     public sealed class Consumer2 : IConsumer<Cold2>
     {
-        public ValueTask HandleAsync(Cold2 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold2 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Queue("coldstart.warren.3")]
@@ -96,7 +81,11 @@ namespace Warren.ColdStart
     [Consumer]
     public sealed class Consumer3 : IConsumer<Cold3>
     {
-        public ValueTask HandleAsync(Cold3 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold3 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Queue("coldstart.warren.4")]
@@ -105,7 +94,11 @@ namespace Warren.ColdStart
     [Consumer]
     public sealed class Consumer4 : IConsumer<Cold4>
     {
-        public ValueTask HandleAsync(Cold4 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold4 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Queue("coldstart.warren.5")]
@@ -114,7 +107,11 @@ namespace Warren.ColdStart
     [Consumer]
     public sealed class Consumer5 : IConsumer<Cold5>
     {
-        public ValueTask HandleAsync(Cold5 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold5 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Queue("coldstart.warren.6")]
@@ -123,7 +120,11 @@ namespace Warren.ColdStart
     [Consumer]
     public sealed class Consumer6 : IConsumer<Cold6>
     {
-        public ValueTask HandleAsync(Cold6 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold6 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Queue("coldstart.warren.7")]
@@ -132,7 +133,11 @@ namespace Warren.ColdStart
     [Consumer]
     public sealed class Consumer7 : IConsumer<Cold7>
     {
-        public ValueTask HandleAsync(Cold7 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold7 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Queue("coldstart.warren.8")]
@@ -141,7 +146,11 @@ namespace Warren.ColdStart
     [Consumer]
     public sealed class Consumer8 : IConsumer<Cold8>
     {
-        public ValueTask HandleAsync(Cold8 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold8 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Queue("coldstart.warren.9")]
@@ -150,7 +159,11 @@ namespace Warren.ColdStart
     [Consumer]
     public sealed class Consumer9 : IConsumer<Cold9>
     {
-        public ValueTask HandleAsync(Cold9 message, MessageContext context, CancellationToken cancellationToken) => Progress.Consumed(message.Id);
+        public ValueTask HandleAsync(Cold9 message, MessageContext context, CancellationToken cancellationToken)
+        {
+            Progress.Consumed(message.Id);
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>Serialization without reflection, for the NativeAOT build.</summary>

@@ -50,37 +50,12 @@ await bus.PublishAsync(new Cold7(7));
 await bus.PublishAsync(new Cold8(8));
 await bus.PublishAsync(new Cold9(9));
 
-bool done = await Task.WhenAny(Progress.All, Task.Delay(TimeSpan.FromSeconds(30))) == Progress.All;
+bool done = await Progress.WaitAsync();
 await host.StopAsync();
 return done ? 0 : 1;
 
 namespace Warren.ColdStart
 {
-    /// <summary>Writes "first" at the first message consumed and "all" at the tenth: the benchmark times these lines.</summary>
-    internal static class Progress
-    {
-        public const int Queues = 10;
-        private static readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private static int _consumed;
-
-        public static Task All => Done.Task;
-
-        public static void Consumed(int id)
-        {
-            int count = Interlocked.Increment(ref _consumed);
-            if (count == 1)
-            {
-                Console.WriteLine($"first {id}");
-            }
-
-            if (count == Queues)
-            {
-                Console.WriteLine("all");
-                Done.TrySetResult();
-            }
-        }
-    }
-
     /// <summary>Found by Wolverine's conventional discovery (its name ends in Handler).</summary>
     public static class ColdHandler
     {
