@@ -43,20 +43,9 @@ internal sealed class WolverineRpcTarget(Uri uri) : IRpcTarget
         return result.Value;
     }
 
-    public async Task DeleteTopologyAsync(BrokerAdmin admin)
-    {
-        await admin.DeleteQueueAsync(QueueName);
-        await WolverineHosts.DeleteSharedTopologyAsync(admin);
-    }
+    public Task DeleteTopologyAsync(BrokerAdmin admin) => WolverineHosts.DeleteTopologyAsync(admin, QueueName);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => WolverineHosts.StopAsync(_host);
 }
 
 /// <summary>Wolverine's request.</summary>

@@ -68,20 +68,9 @@ internal sealed class WolverineTarget(Uri uri) : IBenchTarget
         return new Listener(this);
     }
 
-    public async Task DeleteTopologyAsync(BrokerAdmin admin)
-    {
-        await admin.DeleteQueueAsync(QueueName);
-        await WolverineHosts.DeleteSharedTopologyAsync(admin);
-    }
+    public Task DeleteTopologyAsync(BrokerAdmin admin) => WolverineHosts.DeleteTopologyAsync(admin, QueueName);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => WolverineHosts.StopAsync(_host);
 
     private async Task ListenerAsync(bool start, CancellationToken cancellationToken)
     {
@@ -120,6 +109,22 @@ internal static class WolverineHosts
     public const string DeadLetterQueue = "wolverine-dead-letter-queue";
 
     public static Uri QueueUri(string queue) => new($"rabbitmq://queue/{queue}");
+
+    /// <summary>Deletes a target's queue and the topology every Wolverine app shares.</summary>
+    public static async Task DeleteTopologyAsync(BrokerAdmin admin, string queue)
+    {
+        await admin.DeleteQueueAsync(queue);
+        await DeleteSharedTopologyAsync(admin);
+    }
+
+    public static async ValueTask StopAsync(IHost? host)
+    {
+        if (host is not null)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
 
     public static async Task DeleteSharedTopologyAsync(BrokerAdmin admin)
     {
