@@ -1,4 +1,6 @@
 using System;
+using System.IO;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using RabbitMQ.Client;
@@ -130,9 +132,9 @@ internal sealed class AckBatch
         {
             await FlushAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException or SocketException)
         {
-            // The channel closed meanwhile: the broker redelivers what this batch would have acked.
+            // The channel or connection closed meanwhile: the broker redelivers what this batch would have acked.
         }
     }
 }
