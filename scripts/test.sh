@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/broker.sh || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/node.sh || { echo "0 passed, 1 failed"; exit 1; }
+# The NativeAOT test (tests/Warren.Aot.Tests) publishes with PublishAot, which needs clang and zlib1g-dev.
+bash scripts/aot.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 results="artifacts/test-results"
 rm -rf "$results"

@@ -8,7 +8,7 @@ namespace Warren.Benchmarks;
 /// <summary>The command line; see <see cref="Usage"/>.</summary>
 internal sealed record BenchOptions(
     int Messages, int Rounds, int WarmupMessages, bool Quick, IReadOnlySet<string> Only, Uri Uri, bool ProfileAllocations,
-    IReadOnlySet<string> Scenarios, int RpcCalls, bool Tracing)
+    IReadOnlySet<string> Scenarios, int RpcCalls, bool Tracing, int ColdStartRuns)
 {
     public const string Usage =
         """
@@ -19,10 +19,15 @@ internal sealed record BenchOptions(
           --rpc-calls N  calls per RPC measurement with 16 callers; one caller makes a quarter as many
                          (default 20000; 2000 with --quick); each RPC warm-up run makes as many
           --scenarios LIST
-                         comma-separated subset of: publish, consume, rpc (default all)
+                         comma-separated subset of: publish, consume, rpc, coldstart, aot (default all);
+                         coldstart publishes the apps of tests/Warren.ColdStart and times each from process
+                         start to its first message; aot does so for Warren's app published with NativeAOT
+                         beside its JIT build
+          --coldstart-runs N
+                         timed starts of each cold-start app (default 10; 3 with --quick)
           --rpc-only     the same as --scenarios rpc
           --quick        a short smoke run
-          --only LIST    comma-separated subset of: warren, raw, masstransit (the baseline is raw)
+          --only LIST    comma-separated subset of: warren, raw, masstransit, wolverine (the baseline is raw)
           --uri URI      the broker (default: WARREN_AMQP_URI, else amqp://guest:guest@localhost:5672/)
           --no-tracing   leave out "Warren (traced)": Warren again, measured while an OpenTelemetry SDK
                          tracer provider (AlwaysOnSampler) and meter provider listen to it (on by default
@@ -32,10 +37,10 @@ internal sealed record BenchOptions(
                          allocations, and print the types that make up its bytes per message (or call)
         """;
 
-    public static readonly string[] AllTargets = ["raw", "warren", "masstransit"];
+    public static readonly string[] AllTargets = ["raw", "warren", "masstransit", "wolverine"];
 
-    /// <summary>Publish (confirmed), publish → consume, and RPC with 1 and with 16 callers.</summary>
-    public static readonly string[] AllScenarios = ["publish", "consume", "rpc"];
+    /// <summary>Publish (confirmed), publish → consume, RPC with 1 and with 16 callers, cold start, and cold start with NativeAOT.</summary>
+    public static readonly string[] AllScenarios = ["publish", "consume", "rpc", "coldstart", "aot"];
 
     /// <summary>The messaging scenarios to run, in table order.</summary>
     public IEnumerable<Scenario> MessagingScenarios => Enum.GetValues<Scenario>().Where(s => Scenarios.Contains(OptionName(s)));
@@ -43,6 +48,8 @@ internal sealed record BenchOptions(
     public bool RunsMessaging => MessagingScenarios.Any();
 
     public bool RunsRpc => Scenarios.Contains("rpc");
+
+    public bool RunsColdStart => Scenarios.Contains("coldstart") || Scenarios.Contains("aot");
 
     /// <summary>The calls per RPC measurement with <paramref name="callers"/> callers: a quarter of <see cref="RpcCalls"/> for one caller.</summary>
     public int RpcCallsFor(int callers) => callers == 1 ? Math.Max(1, RpcCalls / 4) : RpcCalls;
@@ -53,7 +60,7 @@ internal sealed record BenchOptions(
         bool quick = args.Contains("--quick");
         bool profile = false;
         bool tracing = true;
-        int? messages = null, rounds = null, warmup = null, rpcCalls = null;
+        int? messages = null, rounds = null, warmup = null, rpcCalls = null, coldStartRuns = null;
         HashSet<string> only = [.. AllTargets];
         HashSet<string> scenarios = [.. AllScenarios];
         Uri uri = new BusOptions().Uri;
@@ -79,6 +86,9 @@ internal sealed record BenchOptions(
                     break;
                 case "--warmup":
                     warmup = PositiveInt(arg, Value(args, ref i));
+                    break;
+                case "--coldstart-runs":
+                    coldStartRuns = PositiveInt(arg, Value(args, ref i));
                     break;
                 case "--rpc-calls":
                     rpcCalls = PositiveInt(arg, Value(args, ref i));
@@ -115,7 +125,9 @@ internal sealed record BenchOptions(
             profile,
             scenarios,
             rpcCalls ?? (quick ? 2_000 : 20_000),
-            tracing && only.Contains("warren"));
+            // The traced variant is a bus target: the cold-start apps have none.
+            tracing && only.Contains("warren") && scenarios.Overlaps(["publish", "consume", "rpc"]),
+            coldStartRuns ?? (quick ? 3 : 10));
     }
 
     private static string OptionName(Scenario scenario) => scenario switch

@@ -76,7 +76,14 @@ internal static class Program
             Console.WriteLine($"Messages: {options.Messages:N0} per measurement, {options.Rounds} round(s), warm-up {options.WarmupMessages:N0}; " +
                 $"{Harness.PublishWindow} publishes in flight, prefetch {Harness.Prefetch}; " +
                 $"JSON body {JsonSerializer.SerializeToUtf8Bytes(BenchMessages.Create(options.Messages - 1), new JsonSerializerOptions(JsonSerializerDefaults.Web)).Length} bytes " +
-                "(MassTransit wraps it in its envelope)");
+                "(MassTransit and Wolverine add their envelope headers)");
+        }
+
+        if (options.RunsColdStart)
+        {
+            Console.WriteLine($"Cold start: {options.ColdStartRuns} timed start(s) of each published app of tests/Warren.ColdStart, after one untimed start, " +
+                "in an order that rotates each run; each app starts 10 consumers on 10 queues, publishes one message to each, and is timed " +
+                "from Process.Start to its first message consumed (and to all 10, and to its exit)");
         }
 
         if (options.RunsRpc)
@@ -85,7 +92,7 @@ internal static class Program
                 string.Join(", ", RpcHarness.CallerCounts.Select(c => $"{options.RpcCallsFor(c):N0} calls with {(c == 1 ? "1 caller" : $"{c} callers")}")) +
                 $" per measurement, {options.Rounds} round(s), warm-up as many; server prefetch {RpcHarness.ServerPrefetch}; " +
                 "non-persistent requests to a non-durable queue, no publisher confirms; replies by direct reply-to " +
-                "(MassTransit: its bus endpoint, a temporary queue)");
+                "(MassTransit: its bus endpoint, a temporary queue; Wolverine: its node's reply queue)");
         }
 
         if (options.Tracing)
@@ -99,6 +106,9 @@ internal static class Program
 
         List<Sample> samples = options.RunsMessaging ? await RunMessagingAsync(options, admin, cancellationToken) : [];
         List<RpcSample> rpcSamples = options.RunsRpc ? await RunRpcAsync(options, admin, cancellationToken) : [];
+        (List<ColdSample> coldSamples, List<PublishedApp> published) = options.RunsColdStart
+            ? await ColdStart.RunAsync(ColdStart.Selected(options), options, admin, cancellationToken)
+            : ([], []);
 
         Console.WriteLine();
         if (samples.Count > 0)
@@ -112,6 +122,11 @@ internal static class Program
             Console.WriteLine(Report.RpcMarkdown(rpcSamples, [.. rpcSamples.Select(s => s.Target).Distinct()], baseline));
         }
 
+        if (coldSamples.Count > 0)
+        {
+            Console.WriteLine(ColdStartReport.Markdown(coldSamples, published, baseline));
+        }
+
         if (options.Tracing)
         {
             Console.WriteLine(Report.TracingMarkdown(samples, rpcSamples, WarrenTarget.DisplayName, TracedWarrenTarget.DisplayName));
@@ -119,6 +134,11 @@ internal static class Program
 
         Console.WriteLine($"Command: `{command}`");
         foreach (string verdict in Report.Verdicts(samples, WarrenTarget.DisplayName, baseline).Concat(Report.RpcVerdicts(rpcSamples, WarrenTarget.DisplayName, baseline)))
+        {
+            Console.WriteLine(verdict);
+        }
+
+        foreach (string verdict in ColdStartReport.Verdicts(coldSamples, published))
         {
             Console.WriteLine(verdict);
         }
@@ -342,6 +362,11 @@ internal static class Program
             targets.Add(new MassTransitTarget(options.Uri));
         }
 
+        if (options.Only.Contains("wolverine"))
+        {
+            targets.Add(new WolverineTarget(options.Uri));
+        }
+
         return [.. targets];
     }
 
@@ -367,6 +392,11 @@ internal static class Program
         if (options.Only.Contains("masstransit"))
         {
             targets.Add(new MassTransitRpcTarget(options.Uri));
+        }
+
+        if (options.Only.Contains("wolverine"))
+        {
+            targets.Add(new WolverineRpcTarget(options.Uri));
         }
 
         return [.. targets];
