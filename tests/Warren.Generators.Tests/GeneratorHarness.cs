@@ -53,7 +53,10 @@ internal static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
         CreateCompilation(sources.Select((source, i) => Parse(source, $"Sample{i}.cs")));
 
-    public static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees, string assemblyName = "Warren.Samples") =>
+    /// <summary>The name of the test compilations' assembly, which the generated registration class's name contains.</summary>
+    public const string AssemblyName = "Warren.Samples";
+
+    public static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees, string assemblyName = AssemblyName) =>
         CSharpCompilation.Create(assemblyName, trees, References, CompilationOptions);
 
     /// <summary>A driver that records every named step, so tests can read the models and the reasons for each output.</summary>
