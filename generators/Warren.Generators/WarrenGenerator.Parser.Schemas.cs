@@ -185,9 +185,27 @@ public sealed partial class WarrenGenerator
                     return new JsonType("array", Items: TypeOf(element));
                 }
 
-                return named.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface && named.TypeKind != TypeKind.Error
+                return named.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface && !IsFrameworkType(named)
                     ? new JsonType("ref", Ref: AddObject(named))
                     : new JsonType("any");
+            }
+
+            /// <summary>
+            /// A non-generic .NET class or interface not handled above (a stream, reflection metadata, a client, a task):
+            /// not a data contract, so it is not walked. Walking one would describe the framework's object graph, thousands
+            /// of types (MethodInfo reaches Assembly, Module, Type, ...); the analyzers report such a property
+            /// (WARREN008/021). Framework structs and generic types (KeyValuePair, tuples) are data and are walked.
+            /// </summary>
+            private static bool IsFrameworkType(INamedTypeSymbol type)
+            {
+                if (type.IsGenericType || type.TypeKind == TypeKind.Struct)
+                {
+                    return false;
+                }
+
+                string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
+                return ns is not null && (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal)
+                    || ns == "Microsoft" || ns.StartsWith("Microsoft.", System.StringComparison.Ordinal));
             }
 
             /// <summary>The value type of a dictionary System.Text.Json writes as an object: keyed by string, or by a number or enum.</summary>

@@ -1,15 +1,9 @@
-using System;
-using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.IO;
-using System.Linq;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
+using Warren.TestSupport;
 
 namespace Warren.CodeFixes.Tests;
 
@@ -64,46 +58,6 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
 
     private sealed class Test : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
     {
-        public Test()
-        {
-            // No reference pack to download: the running runtime's assemblies, and Warren with what its API exposes.
-            ReferenceAssemblies = new ReferenceAssemblies("net10.0");
-            TestState.AdditionalReferences.AddRange(References.Value);
-            SolutionTransforms.Add((solution, projectId) =>
-            {
-                Project project = solution.GetProject(projectId)!;
-                var options = (CSharpCompilationOptions)project.CompilationOptions!;
-                options = options
-                    .WithNullableContextOptions(NullableContextOptions.Enable)
-                    .WithSpecificDiagnosticOptions(options.SpecificDiagnosticOptions.SetItems(new Dictionary<string, ReportDiagnostic>
-                    {
-                        // Warren.dll is built against net8.0's assemblies, the tests reference the running runtime's.
-                        ["CS1701"] = ReportDiagnostic.Suppress,
-                        ["CS1702"] = ReportDiagnostic.Suppress,
-                    }));
-                return solution
-                    .WithProjectCompilationOptions(projectId, options)
-                    .WithProjectParseOptions(projectId, new CSharpParseOptions(LanguageVersion.Latest));
-            });
-        }
+        public Test() => WarrenTestReferences.Configure(this);
     }
-
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
-    {
-        string runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        string trusted = (string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? string.Empty;
-        IEnumerable<string> framework = trusted
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(path => string.Equals(Path.GetDirectoryName(path), runtimeDirectory, StringComparison.Ordinal));
-        string[] warren =
-        [
-            typeof(Bus).Assembly.Location,
-            typeof(RabbitMQ.Client.IConnection).Assembly.Location,
-            typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location,
-        ];
-        return framework.Concat(warren)
-            .Distinct(StringComparer.Ordinal)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
-    });
 }

@@ -42,6 +42,26 @@ public sealed class ContractDocumentTests
     }
 
     [Fact]
+    public void Framework_types_on_a_message_are_not_walked_into_the_schemas()
+    {
+        // A MethodInfo or an HttpClient reaches thousands of framework types through its properties (Module, Assembly,
+        // Type, handlers...): walking them made a build take minutes and the document megabytes. WARREN021 reports them;
+        // the schema says "any value" and describes only the project's own types.
+        GeneratorRun run = Run(CreateCompilation(Usings + """
+            namespace Shop;
+
+            [Queue("framework.members")]
+            public sealed record Odd(string Id, System.Reflection.MethodInfo? Method, System.Net.Http.HttpClient? Client, Action? Callback, Line Line);
+
+            public sealed record Line(string Sku, System.IO.Stream? Data);
+            """));
+
+        using JsonDocument asyncApi = JsonDocument.Parse(Document(run, "AsyncApi"));
+        string[] schemas = asyncApi.RootElement.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(p => p.Name).Order().ToArray();
+        Assert.Equal(["Shop.Line", "Shop.Odd"], schemas);
+    }
+
+    [Fact]
     public void Virtual_host_comes_from_the_build_property()
     {
         GeneratorRun run = RunWith(new Dictionary<string, string> { ["WarrenVirtualHost"] = "shop" }, ContractSamples.Shop);

@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Warren.TestSupport;
 using Xunit;
 
 namespace Warren.Generators.Tests;
@@ -12,32 +12,11 @@ namespace Warren.Generators.Tests;
 /// <summary>Builds compilations that reference Warren and runs <see cref="WarrenGenerator"/> over them.</summary>
 internal static class GeneratorHarness
 {
-    /// <summary>The newest language version, with documentation comments checked as a project that generates docs would.</summary>
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Diagnose);
+    public static CSharpParseOptions ParseOptions => WarrenTestReferences.ParseOptions;
 
-    /// <summary>
-    /// Nullable enabled and every warning wave on, so generated code is held to the strictest settings a user may have.
-    /// CS1591 (public member without a doc comment) is off because it concerns the test's own public sample types: the
-    /// generated types are internal, and documentation mode still checks their comments and crefs. CS1701 and CS1702
-    /// (Warren.dll was built against net8.0's assemblies, the tests reference the running runtime's) are off as the SDK
-    /// turns them off in every project.
-    /// </summary>
-    public static readonly CSharpCompilationOptions CompilationOptions = new CSharpCompilationOptions(
-            OutputKind.DynamicallyLinkedLibrary,
-            nullableContextOptions: NullableContextOptions.Enable,
-            warningLevel: 9999,
-            deterministic: true)
-        .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
-        {
-            ["CS1591"] = ReportDiagnostic.Suppress,
-            ["CS1701"] = ReportDiagnostic.Suppress,
-            ["CS1702"] = ReportDiagnostic.Suppress,
-        });
+    public static CSharpCompilationOptions CompilationOptions => WarrenTestReferences.CompilationOptions;
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);
-
-    /// <summary>The framework assemblies of the running runtime, plus Warren and the assemblies its public API exposes.</summary>
-    public static ImmutableArray<MetadataReference> References => s_references.Value;
+    public static ImmutableArray<MetadataReference> References => WarrenTestReferences.References;
 
     /// <summary>The usings every sample source starts with.</summary>
     public const string Usings = """
@@ -73,7 +52,10 @@ internal static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
         CreateCompilation(sources.Select((source, i) => Parse(source, $"Sample{i}.cs")));
 
-    public static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees, string assemblyName = "Warren.Samples") =>
+    /// <summary>The name of the test compilations' assembly, which the generated registration class's name contains.</summary>
+    public const string AssemblyName = "Warren.Samples";
+
+    public static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees, string assemblyName = AssemblyName) =>
         CSharpCompilation.Create(assemblyName, trees, References, CompilationOptions);
 
     /// <summary>A driver that records every named step, so tests can read the models and the reasons for each output.</summary>
@@ -105,25 +87,6 @@ internal static class GeneratorHarness
         GeneratorRun run = Run(CreateCompilation(sources));
         run.AssertNoExceptionOrDiagnostics();
         return run;
-    }
-
-    private static ImmutableArray<MetadataReference> LoadReferences()
-    {
-        string runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        string trusted = (string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? string.Empty;
-        IEnumerable<string> framework = trusted
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(path => string.Equals(Path.GetDirectoryName(path), runtimeDirectory, StringComparison.Ordinal));
-        string[] warren =
-        [
-            typeof(Bus).Assembly.Location,
-            typeof(RabbitMQ.Client.IConnection).Assembly.Location,
-            typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location,
-        ];
-        return framework.Concat(warren)
-            .Distinct(StringComparer.Ordinal)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
     }
 }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -41,6 +42,34 @@ internal static class Snapshot
         {
             Assert.Fail(Describe(fileName, expected, normalized));
         }
+    }
+
+    /// <summary>
+    /// The snapshots of every file a test generates (<c>&lt;TestName&gt;.&lt;HintName&gt;</c>), by hint name. With
+    /// <see cref="UpdateVariable"/> set, <paramref name="actual"/> replaces them first.
+    /// </summary>
+    public static IReadOnlyList<(string HintName, string Text)> All(string testName, Func<IEnumerable<(string HintName, string Text)>> actual, string callerFile)
+    {
+        string sourceFolder = Path.Combine(Path.GetDirectoryName(callerFile) ?? ".", "Snapshots");
+        string prefix = testName + ".";
+        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+        {
+            Directory.CreateDirectory(sourceFolder);
+            foreach (string stale in Directory.GetFiles(sourceFolder, prefix + "*"))
+            {
+                File.Delete(stale);
+            }
+
+            foreach ((string hintName, string text) in actual())
+            {
+                File.WriteAllText(Path.Combine(sourceFolder, prefix + hintName), Normalize(text), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            }
+        }
+
+        return Directory.GetFiles(ReadFolder(sourceFolder), prefix + "*")
+            .Select(path => (Path.GetFileName(path).Substring(prefix.Length), Normalize(File.ReadAllText(path))))
+            .OrderBy(file => file.Item1, StringComparer.Ordinal)
+            .ToArray();
     }
 
     /// <summary>The names of the snapshot files there are.</summary>

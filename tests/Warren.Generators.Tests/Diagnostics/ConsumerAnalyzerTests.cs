@@ -3,15 +3,13 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Diagnostics.Analyzers;
 using Xunit;
-using static Warren.Generators.Tests.Diagnostics.AnalyzerHarness;
+using static Warren.Generators.Tests.Diagnostics.AnalyzerVerifier<Warren.Generators.Diagnostics.Analyzers.ConsumerAnalyzer>;
 
 namespace Warren.Generators.Tests.Diagnostics;
 
 /// <summary>WARREN002 on [Bind] keys, WARREN005 on consumers that cannot receive their message as declared, WARREN010 on [Durable].</summary>
 public sealed class ConsumerAnalyzerTests
 {
-    private static readonly ConsumerAnalyzer Analyzer = new();
-
     private const string Messages = """
         [Queue("hello")] public sealed record Hello(string Text);
         [Queue("task_queue"), Durable] public sealed record WorkItem(string Payload);
@@ -33,7 +31,7 @@ public sealed class ConsumerAnalyzerTests
         """;
 
     [Fact]
-    public Task Tutorial_consumers_are_silent() => AssertSilentAsync(Analyzer, TutorialTopology.Source);
+    public Task Tutorial_consumers_are_silent() => VerifyAsync(TutorialTopology.Source);
 
     [Theory]
     [InlineData("Consumer(Queue = \"audit\"), Durable", "DurableEvent")]
@@ -46,17 +44,17 @@ public sealed class ConsumerAnalyzerTests
     [InlineData("Consumer(Queue = \"audit\"), Durable(QueueType.Quorum, DeliveryLimit = 1)", "DurableEvent")]
     [InlineData("Consumer(Queue = null)", "Hello")]
     [InlineData("Consumer", "Hello?")]
-    [InlineData("Consumer", "Undefined")]
-    public Task Valid_consumers_are_silent(string attributes, string message) => AssertSilentAsync(Analyzer, Consumer(attributes, message));
+    [InlineData("Consumer", "{|CS0246:Undefined|}")]
+    public Task Valid_consumers_are_silent(string attributes, string message) => VerifyAsync(Consumer(attributes, message));
 
     [Fact]
     public Task Consumer_implementing_its_interface_through_a_base_class_is_checked_against_that_message() =>
-        AssertSingleAsync(Analyzer, "WARREN005", "Bind(\"x\")", Messages + """
+        VerifySingleAsync(Messages + """
             public abstract class LogBase : IConsumer<LogLine>
             {
                 public ValueTask HandleAsync(LogLine message, MessageContext context, CancellationToken cancellationToken) => default;
             }
-            [Consumer, Bind("x")] public sealed class C : LogBase;
+            [Consumer, {|WARREN005:Bind("x")|}] public sealed class C : LogBase;
             """);
 
     // WARREN002 on binding keys.
@@ -71,7 +69,7 @@ public sealed class ConsumerAnalyzerTests
     [InlineData("**.x", "the word '**' mixes a wildcard")]
     public async Task Invalid_topic_binding_key_is_reported_at_the_key(string key, string expectedReason)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN002", $"\"{key}\"", Consumer($"Consumer, Bind(\"kern.*\"), Bind(\"{key}\")", "KernelLog"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer($"Consumer, Bind(\"kern.*\"), Bind({{|WARREN002:\"{key}\"|}})", "KernelLog"));
 
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.StartsWith($"The binding key '{key}' is invalid: ", diagnostic.GetMessage(), StringComparison.Ordinal);
@@ -89,7 +87,7 @@ public sealed class ConsumerAnalyzerTests
     [InlineData("")]
     [InlineData("kern-el_1:x.crit ical")]
     public Task Valid_topic_binding_key_is_silent(string key) =>
-        AssertSilentAsync(Analyzer, Consumer($"Consumer, Bind(\"{key}\")", "KernelLog"));
+        VerifyAsync(Consumer($"Consumer, Bind(\"{key}\")", "KernelLog"));
 
     [Theory]
     [InlineData("*.x", "'*' is no wildcard there")]
@@ -97,7 +95,7 @@ public sealed class ConsumerAnalyzerTests
     [InlineData("#", "'#' is no wildcard there")]
     public async Task Wildcard_in_a_direct_binding_key_is_reported(string key, string expectedReason)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN002", $"\"{key}\"", Consumer($"Consumer, Bind(\"{key}\")", "SeverityLog"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer($"Consumer, Bind({{|WARREN002:\"{key}\"|}})", "SeverityLog"));
 
         Assert.Contains(expectedReason, diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Contains("[Topic]", diagnostic.GetMessage(), StringComparison.Ordinal);
@@ -110,26 +108,27 @@ public sealed class ConsumerAnalyzerTests
     public async Task Binding_key_over_255_bytes_is_reported(string message, int length, bool reported)
     {
         string key = new('k', length);
-        string source = Consumer($"Consumer, Bind(\"{key}\")", message);
+        string literal = $"\"{key}\"";
+        string source = Consumer($"Consumer, Bind({(reported ? "{|WARREN002:" + literal + "|}" : literal)})", message);
         if (reported)
         {
-            Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN002", $"\"{key}\"", source);
+            Diagnostic diagnostic = await VerifySingleAsync(source);
             Assert.Contains($"{length} bytes", diagnostic.GetMessage(), StringComparison.Ordinal);
         }
         else
         {
-            await AssertSilentAsync(Analyzer, source);
+            await VerifyAsync(source);
         }
     }
 
     [Fact]
     public Task Binding_key_given_by_parameter_name_is_located() =>
-        AssertSingleAsync(Analyzer, "WARREN002", "\"a..b\"", Consumer("Consumer, Bind(bindingKey: \"a..b\")", "KernelLog"));
+        VerifySingleAsync(Consumer("Consumer, Bind(bindingKey: {|WARREN002:\"a..b\"|})", "KernelLog"));
 
     [Fact]
     public async Task Null_binding_key_is_reported()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN002", "null!", Consumer("Consumer, Bind(null!)", "KernelLog"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer, Bind({|WARREN002:null!|})", "KernelLog"));
 
         Assert.Contains("binding key null", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
@@ -139,10 +138,10 @@ public sealed class ConsumerAnalyzerTests
     [Fact]
     public async Task Message_without_routing_attribute_is_reported_at_the_consumer_attribute()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN005", "Consumer(Prefetch = 2)", """
+        Diagnostic diagnostic = await VerifySingleAsync("""
             public sealed record Plain(string Text);
 
-            [Consumer(Prefetch = 2)]
+            [{|WARREN005:Consumer(Prefetch = 2)|}]
             public sealed class C : IConsumer<Plain>
             {
                 public ValueTask HandleAsync(Plain message, MessageContext context, CancellationToken cancellationToken) => default;
@@ -161,11 +160,11 @@ public sealed class ConsumerAnalyzerTests
     [InlineData("Envelope<string>", "generic message type")]
     public async Task Message_the_generator_emits_nothing_for_is_reported(string message, string expectedReason)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN005", "Consumer", $$"""
+        Diagnostic diagnostic = await VerifySingleAsync($$"""
             [Queue("points")] public readonly record struct Point(int X, int Y);
             [Queue("envelopes")] public sealed record Envelope<T>(T Body);
 
-            [Consumer]
+            [{|WARREN005:Consumer|}]
             public sealed class C : IConsumer<{{message}}>
             {
                 public ValueTask HandleAsync({{message}} message, MessageContext context, CancellationToken cancellationToken) => default;
@@ -185,7 +184,7 @@ public sealed class ConsumerAnalyzerTests
     [InlineData("BindHeaders(HeadersMatch.All, \"a\", \"b\")", "WorkItem", "[Queue] message")]
     public async Task Binding_the_exchange_ignores_is_reported_at_the_binding(string binding, string message, string expectedReason)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN005", binding, Consumer("Consumer, " + binding, message));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer, {|WARREN005:" + binding + "|}", message));
 
         Assert.Contains(expectedReason, diagnostic.GetMessage(), StringComparison.Ordinal);
     }
@@ -193,7 +192,7 @@ public sealed class ConsumerAnalyzerTests
     [Fact]
     public async Task Queue_name_on_a_consumer_of_a_queue_message_is_reported_at_the_name()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN005", "\"greetings\"", Consumer("Consumer(Queue = \"greetings\")", "Hello"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer(Queue = {|WARREN005:\"greetings\"|})", "Hello"));
 
         Assert.Contains("its own queue 'hello'", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
@@ -204,26 +203,26 @@ public sealed class ConsumerAnalyzerTests
     [InlineData("BindHeaders(HeadersMatch.All, null!)", "null list")]
     public async Task Header_names_and_values_that_do_not_pair_up_are_reported(string binding, string expectedReason)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN005", binding, Consumer("Consumer, " + binding, "Shape"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer, {|WARREN005:" + binding + "|}", "Shape"));
 
         Assert.Contains(expectedReason, diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]
     public Task Bindings_the_compiler_already_rejects_are_left_to_the_compiler() =>
-        AssertSilentAsync(Analyzer, Consumer("Consumer, Bind(), Bind(42), BindHeaders()", "Hello"));
+        VerifyAsync(Consumer("Consumer, {|CS7036:Bind()|}, Bind({|CS1503:42|}), {|CS7036:BindHeaders()|}", "Hello"));
 
     [Fact]
     public async Task Binding_on_a_class_without_consumer_attribute_is_reported()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN005", "Bind(\"kern.*\")", Messages + """
+        Diagnostic diagnostic = await VerifySingleAsync(Messages + """
             [Consumer]
             public class TopicLogReceiver : IConsumer<KernelLog>
             {
                 public ValueTask HandleAsync(KernelLog message, MessageContext context, CancellationToken cancellationToken) => default;
             }
 
-            [Bind("kern.*")]
+            [{|WARREN005:Bind("kern.*")|}]
             public sealed class KernelWatch : TopicLogReceiver;
             """);
 
@@ -235,7 +234,7 @@ public sealed class ConsumerAnalyzerTests
     [Fact]
     public async Task Durable_on_a_server_named_queue_is_reported_at_durable()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN010", "Durable", Consumer("Consumer, Durable", "DurableEvent"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer, {|WARREN010:Durable|}", "DurableEvent"));
 
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.StartsWith("[Durable] on consumer 'C' has no effect: ", diagnostic.GetMessage(), StringComparison.Ordinal);
@@ -245,7 +244,7 @@ public sealed class ConsumerAnalyzerTests
     [Fact]
     public async Task Durable_on_a_consumer_of_a_queue_message_is_reported()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN010", "Durable", Consumer("Consumer(Prefetch = 1), Durable", "Hello"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer(Prefetch = 1), {|WARREN010:Durable|}", "Hello"));
 
         Assert.Contains("the message's own [Durable] decides", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Contains("put it on 'Hello'", diagnostic.GetMessage(), StringComparison.Ordinal);
@@ -254,7 +253,7 @@ public sealed class ConsumerAnalyzerTests
     [Fact]
     public async Task Durable_on_a_consumer_of_a_durable_queue_message_says_it_is_there_already()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN010", "Durable", Consumer("Consumer(Prefetch = 1), Durable", "WorkItem"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer(Prefetch = 1), {|WARREN010:Durable|}", "WorkItem"));
 
         Assert.Contains("'WorkItem' has [Durable] already", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
@@ -262,7 +261,7 @@ public sealed class ConsumerAnalyzerTests
     [Fact]
     public async Task Quorum_on_a_server_named_queue_is_reported_at_durable()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN010", "Durable(QueueType.Quorum)", Consumer("Consumer, Durable(QueueType.Quorum)", "DurableEvent"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer, {|WARREN010:Durable(QueueType.Quorum)|}", "DurableEvent"));
 
         Assert.StartsWith("[Durable(QueueType.Quorum)] on consumer 'C' has no effect: it names no queue", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Contains("never a quorum queue", diagnostic.GetMessage(), StringComparison.Ordinal);
@@ -271,7 +270,7 @@ public sealed class ConsumerAnalyzerTests
     [Fact]
     public async Task Quorum_on_a_consumer_of_a_classic_queue_message_says_where_it_belongs()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN010", "Durable(QueueType.Quorum)", Consumer("Consumer, Durable(QueueType.Quorum)", "WorkItem"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer, {|WARREN010:Durable(QueueType.Quorum)|}", "WorkItem"));
 
         Assert.Contains("whose durability and type the message's own [Durable] decides", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Contains("write [Durable(QueueType.Quorum)] on 'WorkItem'", diagnostic.GetMessage(), StringComparison.Ordinal);
@@ -280,8 +279,7 @@ public sealed class ConsumerAnalyzerTests
     [Fact]
     public async Task Durable_queue_bound_to_a_transient_exchange_is_reported()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN010", "Durable",
-            Consumer("Consumer(Queue = \"kernel\"), Durable, Bind(\"kern.*\")", "KernelLog"));
+        Diagnostic diagnostic = await VerifySingleAsync(Consumer("Consumer(Queue = \"kernel\"), {|WARREN010:Durable|}, Bind(\"kern.*\")", "KernelLog"));
 
         Assert.StartsWith("[Durable] on consumer 'C' cannot keep its messages across a broker restart: ", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Contains("durable queue 'kernel' is bound to the topic exchange 'topic_logs', which is not durable", diagnostic.GetMessage(), StringComparison.Ordinal);

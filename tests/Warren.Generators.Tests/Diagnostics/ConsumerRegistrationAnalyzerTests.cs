@@ -2,15 +2,13 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Diagnostics.Analyzers;
 using Xunit;
-using static Warren.Generators.Tests.Diagnostics.AnalyzerHarness;
+using static Warren.Generators.Tests.Diagnostics.AnalyzerVerifier<Warren.Generators.Diagnostics.Analyzers.ConsumerRegistrationAnalyzer>;
 
 namespace Warren.Generators.Tests.Diagnostics;
 
 /// <summary>WARREN022: a class without [Consumer] passed to an API that needs its generated consumer descriptor.</summary>
 public sealed class ConsumerRegistrationAnalyzerTests
 {
-    private static readonly ConsumerRegistrationAnalyzer Analyzer = new();
-
     private const string Contracts = """
         using Microsoft.Extensions.DependencyInjection;
 
@@ -29,7 +27,7 @@ public sealed class ConsumerRegistrationAnalyzerTests
         """;
 
     [Fact]
-    public Task Readme_examples_are_silent() => AssertSilentAsync(Analyzer, ContractSamples.Readme);
+    public Task Readme_examples_are_silent() => VerifyAsync(ContractSamples.Readme);
 
     [Theory]
     [InlineData("await bus.SubscribeAsync(new Marked());")]
@@ -39,7 +37,7 @@ public sealed class ConsumerRegistrationAnalyzerTests
     [InlineData("await bus.SubscribeAsync<Work>((m, c, t) => default);")]
     [InlineData("builder.AddConsumer<Marked>();")]
     [InlineData("await Generic(bus, new Plain());")]
-    public Task Consumer_classes_handlers_and_type_parameters_are_silent(string call) => AssertSilentAsync(Analyzer, Contracts + Program(call));
+    public Task Consumer_classes_handlers_and_type_parameters_are_silent(string call) => VerifyAsync(Contracts + Program(call));
 
     [Fact]
     public void The_samples_compile()
@@ -47,16 +45,16 @@ public sealed class ConsumerRegistrationAnalyzerTests
         // Otherwise a silent case could be silent only because it does not bind.
         string calls = string.Join("\n", "await bus.SubscribeAsync(new Marked());", "await ibus.SubscribeAsync(new Plain());", "builder.AddConsumer<Plain>();",
             "await bus.SubscribeAsync<Work>(new Plain().HandleAsync);", "await Generic(bus, new Plain());");
-        GeneratorHarness.RunClean(Usings + Contracts + Program(calls)).AssertCompilesWithoutWarnings();
+        GeneratorHarness.RunClean(AnalyzerVerifier.Usings + Contracts + Program(calls)).AssertCompilesWithoutWarnings();
     }
 
     [Fact]
-    public Task Class_without_consumer_that_is_never_passed_to_those_apis_is_silent() => AssertSilentAsync(Analyzer, Contracts);
+    public Task Class_without_consumer_that_is_never_passed_to_those_apis_is_silent() => VerifyAsync(Contracts);
 
     [Fact]
     public async Task SubscribeAsync_of_a_class_without_consumer_is_reported_at_the_method_name()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN022", "SubscribeAsync", Contracts + Program("await bus.SubscribeAsync(new Plain());"));
+        Diagnostic diagnostic = await VerifySingleAsync(Contracts + Program("await bus.{|WARREN022:SubscribeAsync|}(new Plain());"));
 
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal(
@@ -66,16 +64,16 @@ public sealed class ConsumerRegistrationAnalyzerTests
     }
 
     [Theory]
-    [InlineData("await ibus.SubscribeAsync(new Plain(), null, default);", "SubscribeAsync")]
-    [InlineData("await bus.SubscribeAsync<Plain>(new Plain());", "SubscribeAsync<Plain>")]
-    [InlineData("builder.AddConsumer<Plain>();", "AddConsumer<Plain>")]
-    [InlineData("Microsoft.Extensions.DependencyInjection.WarrenServiceCollectionExtensions.AddConsumer<Plain>(builder);", "AddConsumer<Plain>")]
-    public Task Each_descriptor_api_is_reported(string call, string located) => AssertSingleAsync(Analyzer, "WARREN022", located, Contracts + Program(call));
+    [InlineData("await ibus.{|WARREN022:SubscribeAsync|}(new Plain(), null, default);")]
+    [InlineData("await bus.{|WARREN022:SubscribeAsync<Plain>|}(new Plain());")]
+    [InlineData("builder.{|WARREN022:AddConsumer<Plain>|}();")]
+    [InlineData("Microsoft.Extensions.DependencyInjection.WarrenServiceCollectionExtensions.{|WARREN022:AddConsumer<Plain>|}(builder);")]
+    public Task Each_descriptor_api_is_reported(string call) => VerifySingleAsync(Contracts + Program(call));
 
     [Fact]
     public async Task Interface_type_argument_is_reported_with_the_concrete_class_fix()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN022", "SubscribeAsync<IConsumer<Work>>", Contracts + Program("await bus.SubscribeAsync<IConsumer<Work>>(new Marked());"));
+        Diagnostic diagnostic = await VerifySingleAsync(Contracts + Program("await bus.{|WARREN022:SubscribeAsync<IConsumer<Work>>|}(new Marked());"));
 
         Assert.Contains("Pass the concrete [Consumer] class as the type argument", diagnostic.GetMessage());
     }

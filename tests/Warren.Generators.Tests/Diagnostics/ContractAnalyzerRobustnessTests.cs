@@ -92,13 +92,8 @@ public sealed class ContractAnalyzerRobustnessTests
 
     [Theory]
     [MemberData(nameof(ValidSources))]
-    public async Task Valid_code_of_the_readme_and_the_generator_tests_is_silent(string source)
-    {
-        foreach (DiagnosticAnalyzer analyzer in Analyzers)
-        {
-            await AnalyzerHarness.AssertSilentAsync(analyzer, source);
-        }
-    }
+    public Task Valid_code_of_the_readme_and_the_generator_tests_is_silent(string source) =>
+        AnalyzerVerifier.VerifySilentAsync(Analyzers, source);
 
     [Fact]
     public async Task Every_rpc_service_the_generator_drops_gets_a_diagnostic_unless_the_compiler_reports_one()
@@ -153,7 +148,7 @@ public sealed class ContractAnalyzerRobustnessTests
     {
         string source = EdgeServiceSources[name];
         Assert.False(HasCompilerErrors(source));
-        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(AnalyzerHarness.Usings + "namespace Ns;\n\n" + source));
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(AnalyzerVerifier.Usings + "namespace Ns;\n\n" + source));
         bool emitted = run.HintNames.Any(h => h.EndsWith(".Rpc.g.cs", StringComparison.Ordinal));
         run.AssertCompilesWithoutWarnings(generatedFilesOnly: true);
 
@@ -165,14 +160,14 @@ public sealed class ContractAnalyzerRobustnessTests
     }
 
     private static bool HasCompilerErrors(string source) =>
-        GeneratorHarness.CreateCompilation(AnalyzerHarness.Usings + "namespace Ns;\n\n" + source)
+        GeneratorHarness.CreateCompilation(AnalyzerVerifier.Usings + "namespace Ns;\n\n" + source)
             .GetDiagnostics()
             .Any(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS0227");   // CS0227: unsafe code needs /unsafe
 
     /// <summary>Every analyzer of this group over the source, trimmed (so WARREN009 runs), recording analyzer exceptions.</summary>
     private static async Task<(ImmutableArray<Diagnostic> Diagnostics, IReadOnlyCollection<Exception> Exceptions)> AnalyzeAsync(string source)
     {
-        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(AnalyzerHarness.Usings + "namespace Ns;\n\n" + source);
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(AnalyzerVerifier.Usings + "namespace Ns;\n\n" + source);
         GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation withGenerated, out _);
         var exceptions = new ConcurrentBag<Exception>();
         var options = new CompilationWithAnalyzersOptions(

@@ -1,20 +1,19 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Diagnostics.Analyzers;
 using Xunit;
-using static Warren.Generators.Tests.Diagnostics.AnalyzerHarness;
+using static Warren.Generators.Tests.Diagnostics.AnalyzerVerifier<Warren.Generators.Diagnostics.Analyzers.ExchangeDeclarationAnalyzer>;
 
 namespace Warren.Generators.Tests.Diagnostics;
 
 /// <summary>WARREN003: two message types declare one exchange differently.</summary>
 public sealed class ExchangeDeclarationAnalyzerTests
 {
-    private static readonly ExchangeDeclarationAnalyzer Analyzer = new();
-
     [Fact]
-    public Task Readme_examples_are_silent() => AssertSilentAsync(Analyzer, ContractSamples.Readme);
+    public Task Readme_examples_are_silent() => VerifyAsync(ContractSamples.Readme);
 
     [Theory]
     [InlineData("""[Topic("x")] public sealed record A(string T); [Topic("x", RoutingKey = "{T}")] public sealed record B(string T);""")]
@@ -22,18 +21,18 @@ public sealed class ExchangeDeclarationAnalyzerTests
     [InlineData("""[Queue("x")] public sealed record A(string T); [Fanout("x")] public sealed record B(string T);""")]
     [InlineData("""[Direct("x")] public sealed record A(string T); [Direct("X")] public sealed record B(string T);""")]
     [InlineData("""[Headers("x")] public sealed record A(string T); public static class Outer<T> { [Fanout("x")] public sealed record B(string T); }""")]
-    public Task Agreeing_or_unrelated_declarations_are_silent(string source) => AssertSilentAsync(Analyzer, source);
+    public Task Agreeing_or_unrelated_declarations_are_silent(string source) => VerifyAsync(source);
 
     [Fact]
     public async Task Kind_conflict_is_reported_at_the_later_name_argument()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN003", "Exchanges.Logs", """
+        Diagnostic diagnostic = await VerifySingleAsync("""
             public static class Exchanges { public const string Logs = "logs"; }
 
             [Topic("logs", RoutingKey = "{Severity}")]
             public sealed record AppLog(string Severity, string Text);
 
-            [Direct(Exchanges.Logs, RoutingKey = "{Severity}")]
+            [Direct({|WARREN003:Exchanges.Logs|}, RoutingKey = "{Severity}")]
             public sealed record AuditLog(string Severity, string Text);
             """);
 
@@ -46,7 +45,7 @@ public sealed class ExchangeDeclarationAnalyzerTests
     [Fact]
     public async Task Durability_conflict_is_reported()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN003", "Names.Orders", """
+        Diagnostic diagnostic = await VerifySingleAsync("""
             public static class Names { public const string Orders = "orders"; }
 
             namespace Billing
@@ -56,7 +55,7 @@ public sealed class ExchangeDeclarationAnalyzerTests
 
             namespace Shipping
             {
-                [Fanout(Names.Orders)] public sealed record Parcel(string Number);
+                [Fanout({|WARREN003:Names.Orders|})] public sealed record Parcel(string Number);
             }
             """);
 
@@ -68,11 +67,11 @@ public sealed class ExchangeDeclarationAnalyzerTests
     [Fact]
     public async Task Every_declaration_that_disagrees_with_the_first_by_type_name_is_reported_in_any_source_order()
     {
-        ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(Analyzer, """
-            [Topic("events", RoutingKey = "{K}")] public sealed record Zebra(string K);
+        IReadOnlyList<Diagnostic> diagnostics = await VerifyAsync("""
+            [Topic({|WARREN003:"events"|}, RoutingKey = "{K}")] public sealed record Zebra(string K);
             [Direct("events", RoutingKey = "{K}")] public sealed record Mole(string K);
             [Direct("events", RoutingKey = "{K}")] public sealed record Ant(string K);
-            [Headers("events"), Durable] public sealed record Yak(string K);
+            [Headers({|WARREN003:"events"|}), Durable] public sealed record Yak(string K);
             """);
 
         // Ant is first by name: Mole agrees with it, Yak and Zebra do not.
@@ -89,9 +88,9 @@ public sealed class ExchangeDeclarationAnalyzerTests
     public async Task Declarations_in_different_files_are_compared()
     {
         // One source, two namespaces: the comparison runs at the end of the compilation, over every type.
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN003", "\"shapes\"", """
+        Diagnostic diagnostic = await VerifySingleAsync("""
             namespace A { [Headers("shapes")] public sealed record Circle([property: Header("color")] string Color); }
-            namespace B { [Topic("shapes")] public sealed record Square(string Color); }
+            namespace B { [Topic({|WARREN003:"shapes"|})] public sealed record Square(string Color); }
             """);
 
         Assert.Contains("by 'A.Circle'", diagnostic.GetMessage(), System.StringComparison.Ordinal);

@@ -5,15 +5,13 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Diagnostics.Analyzers;
 using Xunit;
-using static Warren.Generators.Tests.Diagnostics.AnalyzerHarness;
+using static Warren.Generators.Tests.Diagnostics.AnalyzerVerifier<Warren.Generators.Diagnostics.Analyzers.JsonContextCoverageAnalyzer>;
 
 namespace Warren.Generators.Tests.Diagnostics;
 
 /// <summary>WARREN009: types Warren serializes that no JsonSerializerContext lists, in a trimmed or NativeAOT project.</summary>
 public sealed class JsonContextCoverageAnalyzerTests
 {
-    private static readonly JsonContextCoverageAnalyzer Analyzer = new();
-
     private static readonly Dictionary<string, string> Aot = new() { ["PublishAot"] = "true" };
 
     private static string Context(string name, params string[] types) =>
@@ -21,13 +19,14 @@ public sealed class JsonContextCoverageAnalyzerTests
         internal partial class {{name}} : JsonSerializerContext
         {
             public {{name}}() : base(null) { }
+            public static {{name}} Default { get; } = new();
             protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
             public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
         }
         """;
 
     [Fact]
-    public Task Readme_examples_without_a_context_are_silent_when_not_trimmed() => AssertSilentAsync(Analyzer, ContractSamples.Readme);
+    public Task Readme_examples_without_a_context_are_silent_when_not_trimmed() => VerifyAsync(ContractSamples.Readme);
 
     [Theory]
     [InlineData("PublishAot", "false")]
@@ -35,11 +34,11 @@ public sealed class JsonContextCoverageAnalyzerTests
     [InlineData("IsTrimmable", "no")]
     [InlineData("TrimMode", "full")]
     public Task Untrimmed_project_is_silent(string property, string value) =>
-        AssertSilentAsync(Analyzer, ContractSamples.Readme, new Dictionary<string, string> { [property] = value });
+        VerifyAsync(ContractSamples.Readme, new Dictionary<string, string> { [property] = value });
 
     [Fact]
     public Task Readme_examples_with_a_complete_context_are_silent_under_aot() =>
-        AssertSilentAsync(Analyzer, ContractSamples.ReadmeWithJsonContext, Aot);
+        VerifyAsync(ContractSamples.ReadmeWithJsonContext, Aot);
 
     [Theory]
     [InlineData("PublishAot", "true")]
@@ -48,8 +47,8 @@ public sealed class JsonContextCoverageAnalyzerTests
     [InlineData("IsAotCompatible", " true ")]
     public async Task Each_trimming_property_turns_the_rule_on(string property, string value)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN009", "Queue(\"hello\")", """
-            [Queue("hello")] public sealed record Hello(string Text);
+        Diagnostic diagnostic = await VerifySingleAsync("""
+            [{|WARREN009:Queue("hello")|}] public sealed record Hello(string Text);
             """, new Dictionary<string, string> { [property] = value });
 
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
@@ -58,11 +57,11 @@ public sealed class JsonContextCoverageAnalyzerTests
     [Fact]
     public async Task Message_missing_from_the_context_is_reported_at_its_routing_attribute()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN009", "Fanout(\"logs\")", $$"""
+        Diagnostic diagnostic = await VerifySingleAsync($$"""
             namespace App
             {
                 [Queue("hello")] public sealed record Hello(string Text);
-                [Fanout("logs")] public sealed record LogLine(string Text);
+                [{|WARREN009:Fanout("logs")|}] public sealed record LogLine(string Text);
                 {{Context("AppJsonContext", "Hello")}}
             }
             """, Aot);
@@ -75,8 +74,8 @@ public sealed class JsonContextCoverageAnalyzerTests
     [Fact]
     public async Task Without_any_context_the_message_says_to_create_one()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN009", "Queue(\"hello\")", """
-            [Queue("hello")] public sealed record Hello(string Text);
+        Diagnostic diagnostic = await VerifySingleAsync("""
+            [{|WARREN009:Queue("hello")|}] public sealed record Hello(string Text);
             """, Aot);
 
         Assert.Equal(
@@ -87,13 +86,13 @@ public sealed class JsonContextCoverageAnalyzerTests
     [Fact]
     public async Task Rpc_parameter_and_result_types_are_roots_primitives_included()
     {
-        ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(Analyzer, $$"""
+        IReadOnlyList<Diagnostic> diagnostics = await VerifyAsync($$"""
             public sealed record Sum(int Total);
 
             [RpcService("calc")]
             public interface ICalculator
             {
-                [RpcMethod] Task<Sum> AddAsync(int a, int? b, string? label, CancellationToken cancellationToken = default);
+                [RpcMethod] {|WARREN009:Task<Sum>|} AddAsync(int a, {|WARREN009:int?|} b, string? label, CancellationToken cancellationToken = default);
                 [RpcMethod] Task ResetAsync();
             }
 
@@ -112,11 +111,11 @@ public sealed class JsonContextCoverageAnalyzerTests
     [Fact]
     public async Task Generic_roots_must_be_listed_as_written()
     {
-        ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(Analyzer, $$"""
+        IReadOnlyList<Diagnostic> diagnostics = await VerifyAsync($$"""
             [RpcService("q")]
             public interface IService
             {
-                [RpcMethod] Task<List<string>> ListAsync(Dictionary<string, int> filter);
+                [RpcMethod] Task<List<string>> ListAsync({|WARREN009:Dictionary<string, int>|} filter);
             }
 
             {{Context("AppJsonContext", "List<string>", "string", "int")}}
@@ -128,8 +127,8 @@ public sealed class JsonContextCoverageAnalyzerTests
     [Fact]
     public async Task Context_the_generator_cannot_name_covers_rpc_types_but_not_messages()
     {
-        ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(Analyzer, $$"""
-            [Queue("hello")] public sealed record Hello(string Text);
+        IReadOnlyList<Diagnostic> diagnostics = await VerifyAsync($$"""
+            [{|WARREN009:Queue("hello")|}] public sealed record Hello(string Text);
 
             [RpcService("q")]
             public interface IService { [RpcMethod] Task RunAsync(Hello hello); }
@@ -150,7 +149,7 @@ public sealed class JsonContextCoverageAnalyzerTests
     [Fact]
     public async Task Several_contexts_together_cover_the_roots()
     {
-        await AssertSilentAsync(Analyzer, $$"""
+        await VerifyAsync($$"""
             [Queue("hello")] public sealed record Hello(string Text);
             [Fanout("logs")] public sealed record LogLine(string Text);
             {{Context("MessagesContext", "Hello")}}
@@ -162,7 +161,7 @@ public sealed class JsonContextCoverageAnalyzerTests
     public Task Types_other_rules_reject_are_not_asked_for()
     {
         // WARREN008 (a delegate, System.Type, an open generic message) and WARREN006 (a generic method): listing them would not help.
-        return AssertSilentAsync(Analyzer, $$"""
+        return VerifyAsync($$"""
             [Queue("envelopes")] public sealed record Envelope<T>(T Body);
 
             [RpcService("q")]

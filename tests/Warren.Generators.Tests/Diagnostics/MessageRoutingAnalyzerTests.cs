@@ -3,17 +3,15 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Diagnostics.Analyzers;
 using Xunit;
-using static Warren.Generators.Tests.Diagnostics.AnalyzerHarness;
+using static Warren.Generators.Tests.Diagnostics.AnalyzerVerifier<Warren.Generators.Diagnostics.Analyzers.MessageRoutingAnalyzer>;
 
 namespace Warren.Generators.Tests.Diagnostics;
 
 /// <summary>WARREN001 and WARREN002 on the routing-key templates of [Direct] and [Topic] messages.</summary>
 public sealed class MessageRoutingAnalyzerTests
 {
-    private static readonly MessageRoutingAnalyzer Analyzer = new();
-
     [Fact]
-    public Task Tutorial_messages_are_silent() => AssertSilentAsync(Analyzer, TutorialTopology.Source);
+    public Task Tutorial_messages_are_silent() => VerifyAsync(TutorialTopology.Source);
 
     [Theory]
     [InlineData("""[Topic("t", RoutingKey = "{Value}.{Other}")] public sealed record Derived(string Other) : BaseMessage; public abstract record BaseMessage { public int Value { get; init; } }""")]
@@ -27,13 +25,13 @@ public sealed class MessageRoutingAnalyzerTests
     [InlineData("""[Topic("t")] public sealed record NoTemplate(string A);""")]
     [InlineData("""[Direct("d", RoutingKey = "a..b.{A}")] public sealed record DirectDots(string A);""")]
     [InlineData("""[Direct("d", RoutingKey = Keys.Fixed)] public sealed record FromConstant(string A); public static class Keys { public const string Fixed = "fixed"; }""")]
-    public Task Valid_templates_are_silent(string declaration) => AssertSilentAsync(Analyzer, declaration);
+    public Task Valid_templates_are_silent(string declaration) => VerifyAsync(declaration);
 
     [Fact]
     public async Task Missing_property_is_reported_at_the_template()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN001", "\"{Facility}.{Severty}\"", """
-            [Topic("topic_logs", RoutingKey = "{Facility}.{Severty}")]
+        Diagnostic diagnostic = await VerifySingleAsync("""
+            [Topic("topic_logs", RoutingKey = {|WARREN001:"{Facility}.{Severty}"|})]
             public sealed record KernelLog(string Facility, string Severity);
             """);
 
@@ -53,8 +51,8 @@ public sealed class MessageRoutingAnalyzerTests
     [InlineData("""public sealed record M(string B);""", "not a readable property of 'M'")]
     public async Task Unreadable_member_is_reported_with_the_reason(string declaration, string expectedReason)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN001", "\"x.{A}\"", $$"""
-            [Direct("d", RoutingKey = "x.{A}")]
+        Diagnostic diagnostic = await VerifySingleAsync($$"""
+            [Direct("d", RoutingKey = {|WARREN001:"x.{A}"|})]
             {{declaration}}
             """);
 
@@ -64,8 +62,8 @@ public sealed class MessageRoutingAnalyzerTests
     [Fact]
     public async Task Unclosed_brace_is_reported()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN001", "\"{Facility}.{Severity\"", """
-            [Topic("topic_logs", RoutingKey = "{Facility}.{Severity")]
+        Diagnostic diagnostic = await VerifySingleAsync("""
+            [Topic("topic_logs", RoutingKey = {|WARREN001:"{Facility}.{Severity"|})]
             public sealed record KernelLog(string Facility, string Severity);
             """);
 
@@ -75,8 +73,8 @@ public sealed class MessageRoutingAnalyzerTests
     [Fact]
     public async Task Empty_braces_are_reported()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN001", "\"{}\"", """
-            [Direct("d", RoutingKey = "{}")] public sealed record M(string Severity);
+        Diagnostic diagnostic = await VerifySingleAsync("""
+            [Direct("d", RoutingKey = {|WARREN001:"{}"|})] public sealed record M(string Severity);
             """);
 
         Assert.Contains("empty braces", diagnostic.GetMessage(), System.StringComparison.Ordinal);
@@ -86,11 +84,11 @@ public sealed class MessageRoutingAnalyzerTests
     [Fact]
     public async Task Each_missing_property_is_reported_once()
     {
-        var diagnostics = await AnalyzeAsync(Analyzer, """
-            [Topic("t", RoutingKey = "{A}.{B}.{A}.{C}")] public sealed record M(string C);
-            """);
+        var diagnostics = await VerifyAsync("""
+            [Topic("t", RoutingKey = {|#0:"{A}.{B}.{A}.{C}"|})] public sealed record M(string C);
+            """, Diagnostic("WARREN001").WithLocation(0), Diagnostic("WARREN001").WithLocation(0));
 
-        Assert.Equal(2, diagnostics.Length);
+        Assert.Equal(2, diagnostics.Count);
         Assert.All(diagnostics, d => Assert.Equal("WARREN001", d.Id));
         Assert.Contains("names 'A'", diagnostics[0].GetMessage(), System.StringComparison.Ordinal);
         Assert.Contains("names 'B'", diagnostics[1].GetMessage(), System.StringComparison.Ordinal);
@@ -99,8 +97,8 @@ public sealed class MessageRoutingAnalyzerTests
     [Fact]
     public async Task Template_on_a_type_with_a_second_routing_attribute_is_still_checked()
     {
-        await AssertSingleAsync(Analyzer, "WARREN001", "\"{Nope}\"", """
-            [Fanout("f"), Topic("t", RoutingKey = "{Nope}")] public sealed record M(string A);
+        await VerifySingleAsync("""
+            [Fanout("f"), Topic("t", RoutingKey = {|WARREN001:"{Nope}"|})] public sealed record M(string A);
             """);
     }
 
@@ -115,8 +113,8 @@ public sealed class MessageRoutingAnalyzerTests
     [InlineData("Direct", "#", "'#' is a wildcard")]
     public async Task Invalid_fixed_text_in_a_template_is_reported(string attribute, string template, string expectedReason)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN002", $"\"{template}\"", $$"""
-            [{{attribute}}("x", RoutingKey = "{{template}}")] public sealed record M(string A, string B);
+        Diagnostic diagnostic = await VerifySingleAsync($$"""
+            [{{attribute}}("x", RoutingKey = {|WARREN002:"{{template}}"|})] public sealed record M(string A, string B);
             """);
 
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
@@ -130,15 +128,16 @@ public sealed class MessageRoutingAnalyzerTests
     public async Task Fixed_text_over_255_bytes_is_reported(int length, bool reported)
     {
         string template = new string('k', length - 1) + ".{A}";   // the property's value is unknown: the fixed text alone counts
-        string source = $$"""[Topic("x", RoutingKey = "{{template}}")] public sealed record M(string A);""";
+        string literal = $"\"{template}\"";
+        string source = $$"""[Topic("x", RoutingKey = {{(reported ? "{|WARREN002:" + literal + "|}" : literal)}})] public sealed record M(string A);""";
         if (reported)
         {
-            Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN002", $"\"{template}\"", source);
+            Diagnostic diagnostic = await VerifySingleAsync(source);
             Assert.Contains($"{length} bytes", diagnostic.GetMessage(), System.StringComparison.Ordinal);
         }
         else
         {
-            await AssertSilentAsync(Analyzer, source);
+            await VerifyAsync(source);
         }
     }
 
@@ -146,8 +145,7 @@ public sealed class MessageRoutingAnalyzerTests
     public async Task Bytes_are_counted_in_utf8()
     {
         string template = new string('é', 128);   // 128 characters, 256 bytes
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN002", $"\"{template}\"",
-            $$"""[Direct("x", RoutingKey = "{{template}}")] public sealed record M(string A);""");
+        Diagnostic diagnostic = await VerifySingleAsync($$"""[Direct("x", RoutingKey = {|WARREN002:"{{template}}"|})] public sealed record M(string A);""");
 
         Assert.Contains("256 bytes", diagnostic.GetMessage(), System.StringComparison.Ordinal);
     }
@@ -155,7 +153,8 @@ public sealed class MessageRoutingAnalyzerTests
     [Fact]
     public async Task A_template_with_a_missing_property_and_a_bad_literal_gets_both()
     {
-        var diagnostics = await AnalyzeAsync(Analyzer, """[Topic("x", RoutingKey = "{Nope}..a")] public sealed record M(string A);""");
+        var diagnostics = await VerifyAsync("""[Topic("x", RoutingKey = {|#0:"{Nope}..a"|})] public sealed record M(string A);""",
+            Diagnostic("WARREN001").WithLocation(0), Diagnostic("WARREN002").WithLocation(0));
 
         Assert.Equal(["WARREN001", "WARREN002"], diagnostics.Select(d => d.Id).Order());
     }

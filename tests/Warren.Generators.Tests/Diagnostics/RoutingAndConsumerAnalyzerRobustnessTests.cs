@@ -115,7 +115,7 @@ public sealed class RoutingAndConsumerAnalyzerRobustnessTests
         string source = name.StartsWith("generator: ", StringComparison.Ordinal)
             ? RobustnessTests.HalfTyped[name.Substring("generator: ".Length)]
             : MoreHalfTyped[name];
-        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(AnalyzerHarness.Usings + "namespace Ns;\n\n" + source);
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(AnalyzerVerifier.Usings + "namespace Ns;\n\n" + source);
         GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation withGenerated, out _);
 
         var exceptions = new ConcurrentBag<string>();

@@ -1,20 +1,19 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Diagnostics.Analyzers;
 using Xunit;
-using static Warren.Generators.Tests.Diagnostics.AnalyzerHarness;
+using static Warren.Generators.Tests.Diagnostics.AnalyzerVerifier<Warren.Generators.Diagnostics.Analyzers.RpcServiceAnalyzer>;
 
 namespace Warren.Generators.Tests.Diagnostics;
 
 /// <summary>WARREN007: RPC services the generator emits nothing for.</summary>
 public sealed class RpcServiceAnalyzerTests
 {
-    private static readonly RpcServiceAnalyzer Analyzer = new();
-
     [Fact]
-    public Task Readme_examples_are_silent() => AssertSilentAsync(Analyzer, ContractSamples.Readme);
+    public Task Readme_examples_are_silent() => VerifyAsync(ContractSamples.Readme);
 
     [Theory]
     [InlineData("""[RpcService("q")] public interface I { const string Queue = "q"; [RpcMethod] Task RunAsync(); }""")]
@@ -26,13 +25,13 @@ public sealed class RpcServiceAnalyzerTests
     [InlineData("""[RpcService("q")] public interface I { [RpcMethod] Task Run(); [RpcMethod("run")] Task RunAsync(int a); }""")]
     [InlineData("""public interface IPlain { Task RunAsync(); int Count { get; } }""")]
     [InlineData("""public static class Outer { [RpcService("q")] internal interface I { [RpcMethod] Task RunAsync(); } }""")]
-    public Task Valid_services_and_unrelated_interfaces_are_silent(string source) => AssertSilentAsync(Analyzer, source);
+    public Task Valid_services_and_unrelated_interfaces_are_silent(string source) => VerifyAsync(source);
 
     [Fact]
     public async Task Rpc_method_without_rpc_service_is_reported_at_the_interface()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN007", "IFibonacci", """
-            public interface IFibonacci
+        Diagnostic diagnostic = await VerifySingleAsync("""
+            public interface {|WARREN007:IFibonacci|}
             {
                 [RpcMethod] Task<long> FibAsync(int n, CancellationToken cancellationToken = default);
             }
@@ -45,26 +44,26 @@ public sealed class RpcServiceAnalyzerTests
     }
 
     [Theory]
-    [InlineData("[RpcMethod(\"same\")] Task OneAsync(); [RpcMethod(\"same\")] Task TwoAsync();", "TwoAsync", "RPC methods 'OneAsync' and 'TwoAsync' of 'I' share the wire name 'same'")]
-    [InlineData("[RpcMethod] Task FooAsync(); [RpcMethod(\"Foo\")] Task BarAsync();", "BarAsync", "RPC methods 'FooAsync' and 'BarAsync' of 'I' share the wire name 'Foo'")]
-    [InlineData("[RpcMethod] Task FindAsync(int id); [RpcMethod] Task FindAsync(string name);", "FindAsync", "share the wire name 'Find', so a request could not say which it calls; give one another name with [RpcMethod(\"name\")]")]
+    [InlineData("[RpcMethod(\"same\")] Task OneAsync(); [RpcMethod(\"same\")] Task {|WARREN007:TwoAsync|}();", "TwoAsync", "RPC methods 'OneAsync' and 'TwoAsync' of 'I' share the wire name 'same'")]
+    [InlineData("[RpcMethod] Task FooAsync(); [RpcMethod(\"Foo\")] Task {|WARREN007:BarAsync|}();", "BarAsync", "RPC methods 'FooAsync' and 'BarAsync' of 'I' share the wire name 'Foo'")]
+    [InlineData("[RpcMethod] Task FindAsync(int id); [RpcMethod] Task {|WARREN007:FindAsync|}(string name);", "FindAsync", "share the wire name 'Find', so a request could not say which it calls; give one another name with [RpcMethod(\"name\")]")]
     public async Task Duplicate_wire_name_is_reported_at_the_second_method(string members, string locatedText, string expected)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN007", locatedText, $$"""[RpcService("q")] public interface I { {{members}} }""");
+        Diagnostic diagnostic = await VerifySingleAsync($$"""[RpcService("q")] public interface I { {{members}} }""");
 
         Assert.Contains(expected, diagnostic.GetMessage(), System.StringComparison.Ordinal);
         Assert.Equal(diagnostic.Location.SourceTree!.ToString().LastIndexOf(locatedText, System.StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
     }
 
     [Theory]
-    [InlineData("int Count { get; }", "Count", "'I.Count' is a property: every abstract member of an [RpcService] interface must be an [RpcMethod] method, or the generator emits nothing for the service; remove it, or give it a default body")]
-    [InlineData("int this[int i] { get; }", "this", "is an indexer")]
-    [InlineData("event EventHandler Changed;", "Changed", "'I.Changed' is an event")]
-    [InlineData("Task OtherAsync();", "OtherAsync", "'I.OtherAsync' is a method without [RpcMethod]: every abstract member of an [RpcService] interface must be an [RpcMethod] method, or the generator emits nothing for the service; mark it [RpcMethod], or give it a default body")]
-    [InlineData("static abstract Task CreateAsync();", "CreateAsync", "is a method without [RpcMethod]")]
-    public async Task Member_the_proxy_cannot_implement_is_reported_at_the_member(string member, string locatedText, string expected)
+    [InlineData("int {|WARREN007:Count|} { get; }", "'I.Count' is a property: every abstract member of an [RpcService] interface must be an [RpcMethod] method, or the generator emits nothing for the service; remove it, or give it a default body")]
+    [InlineData("int {|WARREN007:this|}[int i] { get; }", "is an indexer")]
+    [InlineData("event EventHandler {|WARREN007:Changed|};", "'I.Changed' is an event")]
+    [InlineData("Task {|WARREN007:OtherAsync|}();", "'I.OtherAsync' is a method without [RpcMethod]: every abstract member of an [RpcService] interface must be an [RpcMethod] method, or the generator emits nothing for the service; mark it [RpcMethod], or give it a default body")]
+    [InlineData("static abstract Task {|WARREN007:CreateAsync|}();", "is a method without [RpcMethod]")]
+    public async Task Member_the_proxy_cannot_implement_is_reported_at_the_member(string member, string expected)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN007", locatedText, $$"""
+        Diagnostic diagnostic = await VerifySingleAsync($$"""
             [RpcService("q")]
             public interface I
             {
@@ -77,12 +76,12 @@ public sealed class RpcServiceAnalyzerTests
     }
 
     [Theory]
-    [InlineData("public interface IBase { Task PingAsync(); } [RpcService(\"q\")] public interface I : IBase { [RpcMethod] Task RunAsync(); }", "IBase", "'IBase'")]
-    [InlineData("public interface IBase { [RpcMethod] Task PingAsync(); } [RpcService(\"q\")] public interface I : IDisposable, IBase { [RpcMethod] Task RunAsync(); }", "IDisposable", "'IDisposable'")]
-    [InlineData("public interface IRoot { Task PingAsync(); } public interface IMiddle : IRoot { } [RpcService(\"q\")] public interface I : IMiddle { [RpcMethod] Task RunAsync(); }", "IMiddle", "'IMiddle'")]
+    [InlineData("public interface IBase { Task PingAsync(); } [RpcService(\"q\")] public interface I : {|WARREN007:IBase|} { [RpcMethod] Task RunAsync(); }", "IBase", "'IBase'")]
+    [InlineData("public interface {|WARREN007:IBase|} { [RpcMethod] Task PingAsync(); } [RpcService(\"q\")] public interface I : {|WARREN007:IDisposable|}, {|WARREN007:IBase|} { [RpcMethod] Task RunAsync(); }", "IDisposable", "'IDisposable'")]
+    [InlineData("public interface IRoot { Task PingAsync(); } public interface IMiddle : IRoot { } [RpcService(\"q\")] public interface I : {|WARREN007:IMiddle|} { [RpcMethod] Task RunAsync(); }", "IMiddle", "'IMiddle'")]
     public async Task Inherited_members_are_reported_at_the_base_list(string source, string locatedText, string inherited)
     {
-        ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(Analyzer, source);
+        IReadOnlyList<Diagnostic> diagnostics = await VerifyAsync(source);
 
         // The first inheritance in the base list (an IBase with [RpcMethod] is also reported for lacking [RpcService]).
         Diagnostic diagnostic = diagnostics.First(d => d.GetMessage().Contains("inherits", System.StringComparison.Ordinal));
@@ -91,25 +90,25 @@ public sealed class RpcServiceAnalyzerTests
     }
 
     [Theory]
-    [InlineData("""[RpcService(null)] public interface I { [RpcMethod] Task RunAsync(); }""", "null")]
-    [InlineData("""[RpcService("")] public interface I { [RpcMethod] Task RunAsync(); }""", "\"\"")]
-    [InlineData("""[RpcService(queue: "")] public interface I { [RpcMethod] Task RunAsync(); }""", "\"\"")]
-    public async Task Missing_queue_name_is_reported_at_the_argument(string source, string locatedText)
+    [InlineData("""[RpcService({|WARREN007:null|})] public interface I { [RpcMethod] Task RunAsync(); }""")]
+    [InlineData("""[RpcService({|WARREN007:""|})] public interface I { [RpcMethod] Task RunAsync(); }""")]
+    [InlineData("""[RpcService(queue: {|WARREN007:""|})] public interface I { [RpcMethod] Task RunAsync(); }""")]
+    public async Task Missing_queue_name_is_reported_at_the_argument(string source)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN007", locatedText, source);
+        Diagnostic diagnostic = await VerifySingleAsync(source);
 
         Assert.Equal("RPC service 'I' has no queue name: requests are sent to the queue [RpcService] names, so give it one", diagnostic.GetMessage());
     }
 
     [Theory]
-    [InlineData("""[RpcService("q")] public interface I<T> { [RpcMethod] Task<T> GetAsync(); }""", "RPC service 'I' is generic; the generator emits nothing for it")]
-    [InlineData("""public static class Outer<T> { [RpcService("q")] public interface I { [RpcMethod] Task RunAsync(); } }""", "RPC service 'I' is nested in 'Outer', which is generic")]
-    [InlineData("""public sealed class Outer { [RpcService("q")] private interface I { [RpcMethod] Task RunAsync(); } }""", "RPC service 'I' is private or protected, so generated code cannot reach it")]
-    [InlineData("""internal sealed class Outer { private sealed class Middle { [RpcService("q")] internal interface I { [RpcMethod] Task RunAsync(); } } }""", "RPC service 'I' is nested in 'Middle', which is private or protected")]
-    [InlineData("""[RpcService("q")] file interface I { [RpcMethod] Task RunAsync(); }""", "RPC service 'I' is file-local")]
+    [InlineData("""[RpcService("q")] public interface {|WARREN007:I|}<T> { [RpcMethod] Task<T> GetAsync(); }""", "RPC service 'I' is generic; the generator emits nothing for it")]
+    [InlineData("""public static class Outer<T> { [RpcService("q")] public interface {|WARREN007:I|} { [RpcMethod] Task RunAsync(); } }""", "RPC service 'I' is nested in 'Outer', which is generic")]
+    [InlineData("""public sealed class Outer { [RpcService("q")] private interface {|WARREN007:I|} { [RpcMethod] Task RunAsync(); } }""", "RPC service 'I' is private or protected, so generated code cannot reach it")]
+    [InlineData("""internal sealed class Outer { private sealed class Middle { [RpcService("q")] internal interface {|WARREN007:I|} { [RpcMethod] Task RunAsync(); } } }""", "RPC service 'I' is nested in 'Middle', which is private or protected")]
+    [InlineData("""[RpcService("q")] file interface {|WARREN007:I|} { [RpcMethod] Task RunAsync(); }""", "RPC service 'I' is file-local")]
     public async Task Service_generated_code_cannot_name_is_reported_at_the_interface(string source, string expected)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN007", "I", source);
+        Diagnostic diagnostic = await VerifySingleAsync(source);
 
         Assert.Contains(expected, diagnostic.GetMessage(), System.StringComparison.Ordinal);
     }
@@ -117,12 +116,12 @@ public sealed class RpcServiceAnalyzerTests
     [Fact]
     public async Task Service_without_methods_is_reported_at_the_interface()
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN007", "IEmpty", """[RpcService("q")] public interface IEmpty { }""");
+        Diagnostic diagnostic = await VerifySingleAsync("""[RpcService("q")] public interface {|WARREN007:IEmpty|} { }""");
 
         Assert.Equal("RPC service 'IEmpty' has no [RpcMethod] methods, so the generator emits nothing for it; add one", diagnostic.GetMessage());
     }
 
     [Fact]
     public Task Service_whose_only_method_is_invalid_is_left_to_WARREN006() =>
-        AssertSilentAsync(Analyzer, """[RpcService("q")] public interface I { [RpcMethod] static Task RunAsync() => Task.CompletedTask; }""");
+        VerifyAsync("""[RpcService("q")] public interface I { [RpcMethod] static Task RunAsync() => Task.CompletedTask; }""");
 }

@@ -2,15 +2,13 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Warren.Generators.Diagnostics.Analyzers;
 using Xunit;
-using static Warren.Generators.Tests.Diagnostics.AnalyzerHarness;
+using static Warren.Generators.Tests.Diagnostics.AnalyzerVerifier<Warren.Generators.Diagnostics.Analyzers.StreamConsumerAnalyzer>;
 
 namespace Warren.Generators.Tests.Diagnostics;
 
 /// <summary>WARREN016 on stream consumer settings of [Consumer] that cannot work.</summary>
 public sealed class StreamConsumerAnalyzerTests
 {
-    private static readonly StreamConsumerAnalyzer Analyzer = new();
-
     private static string Source(string consumerArguments) => $$"""
         [Fanout("events")] public sealed record Event(string Text);
         [Consumer(Queue = "events.all", {{consumerArguments}}), Durable(QueueType.Stream)]
@@ -28,16 +26,16 @@ public sealed class StreamConsumerAnalyzerTests
     [InlineData("StreamOffset = \"2024-05-01T12:00:00Z\"")]
     [InlineData("StreamOffset = \"2024-05-01\"")]
     [InlineData("StreamConsumerName = \"billing\", TrackStreamOffset = false")]
-    public Task Valid_settings_are_silent(string arguments) => AssertSilentAsync(Analyzer, Source(arguments));
+    public Task Valid_settings_are_silent(string arguments) => VerifyAsync(Source(arguments));
 
     [Theory]
-    [InlineData("StreamOffset = \"beginning\"", "\"beginning\"", "'beginning' is not a stream offset")]
-    [InlineData("StreamOffset = \"-5\"", "\"-5\"", "'-5' is not a stream offset")]
-    [InlineData("StreamOffset = \"\"", "\"\"", "'' is not a stream offset")]
-    [InlineData("StreamConsumerName = \"\"", "\"\"", "an empty name stores no offset")]
-    public async Task Invalid_settings_are_errors_at_the_value(string arguments, string located, string expected)
+    [InlineData("StreamOffset = {|WARREN016:\"beginning\"|}", "'beginning' is not a stream offset")]
+    [InlineData("StreamOffset = {|WARREN016:\"-5\"|}", "'-5' is not a stream offset")]
+    [InlineData("StreamOffset = {|WARREN016:\"\"|}", "'' is not a stream offset")]
+    [InlineData("StreamConsumerName = {|WARREN016:\"\"|}", "an empty name stores no offset")]
+    public async Task Invalid_settings_are_errors_at_the_value(string arguments, string expected)
     {
-        Diagnostic diagnostic = await AssertSingleAsync(Analyzer, "WARREN016", located, Source(arguments));
+        Diagnostic diagnostic = await VerifySingleAsync(Source(arguments));
 
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Contains("on consumer 'Reader'", diagnostic.GetMessage(), System.StringComparison.Ordinal);
