@@ -8,7 +8,7 @@ namespace Warren.Benchmarks;
 /// <summary>The command line; see <see cref="Usage"/>.</summary>
 internal sealed record BenchOptions(
     int Messages, int Rounds, int WarmupMessages, bool Quick, IReadOnlySet<string> Only, Uri Uri, bool ProfileAllocations,
-    IReadOnlySet<string> Scenarios, int RpcCalls, bool Tracing, int ColdStartRuns)
+    IReadOnlySet<string> Scenarios, int RpcCalls, bool Tracing, int ColdStartRuns, bool ReadyToRun)
 {
     public const string Usage =
         """
@@ -25,6 +25,8 @@ internal sealed record BenchOptions(
                          beside its JIT build
           --coldstart-runs N
                          timed starts of each cold-start app (default 10; 3 with --quick)
+          --ready-to-run publish every JIT cold-start app with ReadyToRun (PublishReadyToRun, the
+                         machine's RID): the same option for all four apps
           --rpc-only     the same as --scenarios rpc
           --quick        a short smoke run
           --only LIST    comma-separated subset of: warren, raw, masstransit, wolverine (the baseline is raw)
@@ -60,6 +62,7 @@ internal sealed record BenchOptions(
         bool quick = args.Contains("--quick");
         bool profile = false;
         bool tracing = true;
+        bool readyToRun = false;
         int? messages = null, rounds = null, warmup = null, rpcCalls = null, coldStartRuns = null;
         HashSet<string> only = [.. AllTargets];
         HashSet<string> scenarios = [.. AllScenarios];
@@ -77,6 +80,9 @@ internal sealed record BenchOptions(
                     break;
                 case "--no-tracing":
                     tracing = false;
+                    break;
+                case "--ready-to-run":
+                    readyToRun = true;
                     break;
                 case "--messages":
                     messages = PositiveInt(arg, Value(args, ref i));
@@ -127,7 +133,8 @@ internal sealed record BenchOptions(
             rpcCalls ?? (quick ? 2_000 : 20_000),
             // The traced variant is a bus target: the cold-start apps have none.
             tracing && only.Contains("warren") && scenarios.Overlaps(["publish", "consume", "rpc"]),
-            coldStartRuns ?? (quick ? 3 : 10));
+            coldStartRuns ?? (quick ? 3 : 10),
+            readyToRun);
     }
 
     private static string OptionName(Scenario scenario) => scenario switch

@@ -67,7 +67,7 @@ internal static class ColdStart
         var published = new List<PublishedApp>();
         foreach (ColdApp app in apps)
         {
-            PublishedApp result = await PublishAsync(app, cancellationToken);
+            PublishedApp result = await PublishAsync(app, options.ReadyToRun, cancellationToken);
             published.Add(result);
             Console.WriteLine($"published {app.Name,-32} {result.Bytes / 1e6,7:0.0} MB ({result.ExecutableBytes / 1e6:0.0} MB executable), " +
                 $"{result.Warnings} IL/AOT warning(s): {result.Executable}");
@@ -102,9 +102,9 @@ internal static class ColdStart
         return (samples, published);
     }
 
-    private static async Task<PublishedApp> PublishAsync(ColdApp app, CancellationToken cancellationToken)
+    private static async Task<PublishedApp> PublishAsync(ColdApp app, bool readyToRun, CancellationToken cancellationToken)
     {
-        Publication publication = await ColdStartProcess.PublishAsync(app.Folder, app.Aot, cancellationToken);
+        Publication publication = await ColdStartProcess.PublishAsync(app.Folder, app.Aot, cancellationToken, readyToRun: readyToRun && !app.Aot);
         return new PublishedApp(app, publication.Executable, publication.Bytes, publication.ExecutableBytes, publication.Warnings.Length);
     }
 

@@ -83,7 +83,8 @@ internal static class Program
         {
             Console.WriteLine($"Cold start: {options.ColdStartRuns} timed start(s) of each published app of tests/Warren.ColdStart, after one untimed start, " +
                 "in an order that rotates each run; each app starts 10 consumers on 10 queues, publishes one message to each, and is timed " +
-                "from Process.Start to its first message consumed (and to all 10, and to its exit)");
+                "from Process.Start to its first message consumed (and to all 10, and to its exit)" +
+                (options.ReadyToRun ? "; every JIT app published with ReadyToRun (--ready-to-run)" : "; all apps with InvariantGlobalization, none with ReadyToRun"));
         }
 
         if (options.RunsRpc)

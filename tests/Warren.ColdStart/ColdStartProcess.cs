@@ -36,14 +36,17 @@ internal static partial class ColdStartProcess
 
     /// <summary>
     /// <c>dotnet publish -c Release</c> of tests/Warren.ColdStart/<paramref name="folder"/> into its own bin folder
-    /// (NativeAOT with <paramref name="aot"/>); throws with the output when it fails.
+    /// (NativeAOT with <paramref name="aot"/>, ReadyToRun with <paramref name="readyToRun"/>); throws with the output when it fails.
     /// </summary>
-    public static async Task<Publication> PublishAsync(string folder, bool aot, CancellationToken cancellationToken)
+    public static async Task<Publication> PublishAsync(string folder, bool aot, CancellationToken cancellationToken, bool readyToRun = false)
     {
         string project = $"Warren.ColdStart.{folder}";
         string path = Path.Combine(RepositoryRoot(), "tests", "Warren.ColdStart", folder, project + ".csproj");
         // The console logger without its live view, so that every warning is a plain line of the output.
-        string[] arguments = ["publish", path, "-c", "Release", "-tl:off", .. aot ? new[] { "-p:WarrenAot=true" } : []];
+        string[] arguments =
+        [
+            "publish", path, "-c", "Release", "-tl:off", .. aot ? new[] { "-p:WarrenAot=true" } : [], .. readyToRun ? new[] { "-p:ColdStartReadyToRun=true" } : [],
+        ];
         (int exitCode, string output) = await RunAsync("dotnet", arguments, TimeSpan.FromMinutes(15), cancellationToken);
         if (exitCode != 0)
         {

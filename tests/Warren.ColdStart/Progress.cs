@@ -22,6 +22,14 @@ internal static class Progress
         if (count == 1)
         {
             Console.WriteLine($"first {id}");
+            if (Environment.GetEnvironmentVariable("COLDSTART_JIT_INFO") == "1")
+            {
+                // Where the start-up time went: the JIT's share, and how many methods it compiled before the first message.
+                TimeSpan sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+                Console.Error.WriteLine(
+                    $"jit {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms, {System.Runtime.JitInfo.GetCompiledMethodCount()} methods; " +
+                    $"{sinceStart.TotalMilliseconds:0} ms since the process started");
+            }
         }
 
         if (count == Queues)
