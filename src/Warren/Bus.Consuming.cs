@@ -93,7 +93,8 @@ public sealed partial class Bus
                 return _topology.EnsureDeclaredAsync(message).WaitAsync(ct);
             },
             (channel, ct) => _topology.DeclareSubscriptionQueueAsync(channel, message, plan, errorQueue, ct),
-            (channel, subscription) => new ConsumerPump<TMessage>(channel, _pumps, message, consumer, subscription, retry, errorQueue, stream),
+            (channel, subscription) => new ConsumerPump<TMessage>(
+                channel, _pumps, message, consumer, subscription, retry, errorQueue, stream, AckBatch.For(channel, plan.Prefetch, plan.Concurrency, stream is not null)),
             stream);
         return await StartSubscriptionAsync(_consumers, setup, cancellationToken).ConfigureAwait(false);
     }

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 using Warren.Runtime;
 
@@ -17,7 +18,7 @@ namespace Warren.Internal;
 /// when the retries are spent, or when the message cannot be read at all, the message is published to the error queue
 /// and only acked once the broker confirmed that copy. Nothing is requeued in a loop, and nothing is dropped.
 /// </summary>
-internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
+internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer, IBatchedAcks
 {
     /// <summary>The wait before giving back a message that could not be moved to its error queue, so a broker that keeps refusing it is not hammered.</summary>
     private static readonly TimeSpan ErrorQueueRetryDelay = TimeSpan.FromSeconds(2);
@@ -37,13 +38,16 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
     // on a stream: a message left unacknowledged is read again after the stored offset by the next subscription.
     private readonly StreamCursor? _stream;
     private readonly StreamCursor.Epoch? _epoch;
+    // Null where each message is acked on its own (handlers in parallel, a stream, a small prefetch).
+    private readonly AckBatch? _acks;
 
     public ConsumerPump(
         IChannel channel, ConsumerPumpContext context, MessageDescriptor<TMessage> message, IConsumer<TMessage> consumer, Subscription subscription, RetryPolicy retry, string errorQueue,
-        StreamCursor? stream = null)
+        StreamCursor? stream = null, AckBatch? acks = null)
         : base(channel)
     {
         _stream = stream;
+        _acks = acks;
         _epoch = stream?.NewEpoch();
         _context = context;
         _message = message;
@@ -141,7 +145,15 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
                 }
             }
 
-            await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+            if (_acks is not null)
+            {
+                await _acks.AckAsync(deliveryTag).ConfigureAwait(false);
+            }
+            else
+            {
+                await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+            }
+
             _epoch?.Completed(deliveryTag);
             telemetry?.Acked();
         }
@@ -154,6 +166,20 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer
             telemetry?.Stop();
             _subscription.Exit();
         }
+    }
+
+    /// <summary>Sends the acks still waiting in the batch: the subscription is about to close the channel.</summary>
+    public ValueTask CloseAcksAsync() => _acks?.CloseAsync(send: true) ?? default;
+
+    public override async Task HandleChannelShutdownAsync(object channel, ShutdownEventArgs reason)
+    {
+        if (_acks is not null)
+        {
+            // The broker has put back every unacknowledged message; the batch's tags mean nothing any more.
+            await _acks.CloseAsync(send: false).ConfigureAwait(false);
+        }
+
+        await base.HandleChannelShutdownAsync(channel, reason).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -286,6 +286,8 @@ public sealed partial class Subscription : IAsyncDisposable
             await DrainAsync(grace.Token).ConfigureAwait(false);
         }
 
+        await CloseAcksAsync().ConfigureAwait(false);
+
         // Stores the stream offset the handlers got to; a handler cancelled above stops it before its message.
         await StopStreamAsync().ConfigureAwait(false);
 
@@ -321,6 +323,30 @@ public sealed partial class Subscription : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(_inProcessStop is null ? _context.ShutdownTimeout : Timeout.InfiniteTimeSpan);
         await StopAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the acks of handled messages the pump still holds, so that closing the channel does not return them to the queue.</summary>
+    private async Task CloseAcksAsync()
+    {
+        WatchedConsumer? consumer;
+        lock (_gate)
+        {
+            consumer = _consumer;
+        }
+
+        if (consumer is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await consumer.CloseAcksAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException)
+        {
+            // The channel closed first: the broker redelivers those messages.
+        }
     }
 
     /// <summary>Waits until no handler is in flight, or the token fires.</summary>

@@ -35,6 +35,9 @@ internal sealed class WatchedConsumer : IAsyncBasicConsumer
     /// <summary>The broker closed the channel: deliveries still queued for this consumer are skipped, the broker has put them back.</summary>
     public void Abandon() => _abandoned = true;
 
+    /// <summary>Sends the acks the pump still batches, before the subscription closes the channel.</summary>
+    public ValueTask CloseAcksAsync() => _pump is IBatchedAcks batched ? batched.CloseAcksAsync() : default;
+
     public Task HandleBasicDeliverAsync(
         string consumerTag, ulong deliveryTag, bool redelivered, string exchange, string routingKey,
         IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default) =>
@@ -72,4 +75,11 @@ internal sealed class WatchedConsumer : IAsyncBasicConsumer
         _registered = false;
         return _pump.HandleChannelShutdownAsync(channel, reason);
     }
+}
+
+/// <summary>A consumer that may hold handled messages' acks back to send them together.</summary>
+internal interface IBatchedAcks
+{
+    /// <summary>Sends the waiting acks now; later ones go out at once.</summary>
+    ValueTask CloseAcksAsync();
 }
