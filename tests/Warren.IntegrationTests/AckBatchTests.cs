@@ -97,7 +97,7 @@ public sealed class AckBatchTests
     }
 
     /// <summary>The broker's count of the queue's delivered but unacknowledged messages.</summary>
-    private static int Unacknowledged(string queue) =>
+    internal static int Unacknowledged(string queue) =>
         Broker.Ctl("list_queues", "--quiet", "--no-table-headers", "name", "messages_unacknowledged")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split('\t', StringSplitOptions.TrimEntries))

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 using Warren.Runtime;
 
@@ -13,9 +14,10 @@ namespace Warren.Internal;
 /// <summary>
 /// The server side of one <see cref="Bus.ServeAsync{TService}"/>: finds the method a request names, lets the generated
 /// dispatcher call the implementation, publishes the reply (or an error reply) to the request's reply-to, and only then
-/// acks the request. Nothing a client sends can stop it: unknown methods and unreadable requests get error replies.
+/// acks the request (in batches when one request is served at a time, as a consumer does). Nothing a client sends can
+/// stop it: unknown methods and unreadable requests get error replies.
 /// </summary>
-internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
+internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer, IBatchedAcks
     where TService : class
 {
     private readonly RpcServiceDescriptor<TService> _service;
@@ -27,11 +29,13 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
     private readonly ILogger _logger;
     private readonly int _maxMessageSize;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly AckBatch? _acks;
 
     public RpcServerPump(IChannel channel, RpcServiceDescriptor<TService> service, RpcTarget<TService> target, Subscription subscription,
         RpcJson json, ServeOptions options, ILogger logger, int maxMessageSize)
         : base(channel)
     {
+        _acks = AckBatch.For(channel, options.Prefetch, options.ConcurrentRequests, stream: false);
         _maxMessageSize = maxMessageSize;
         _service = service;
         _target = target;
@@ -121,7 +125,14 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
             }
 
             // Acked only once the reply is out: on one channel the broker takes the reply before the ack.
-            await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+            if (_acks is not null)
+            {
+                await _acks.AckAsync(deliveryTag).ConfigureAwait(false);
+            }
+            else
+            {
+                await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (AlreadyClosedException)
         {
@@ -133,6 +144,20 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer
             _writers.Return(reply);
             _subscription.Exit();
         }
+    }
+
+    /// <summary>Sends the acks still waiting in the batch: the subscription is about to close the channel.</summary>
+    public ValueTask CloseAcksAsync() => _acks?.CloseAsync(send: true) ?? default;
+
+    public override async Task HandleChannelShutdownAsync(object channel, ShutdownEventArgs reason)
+    {
+        if (_acks is not null)
+        {
+            // The broker has put back every unacknowledged request; the batch's tags mean nothing any more.
+            await _acks.CloseAsync(send: false).ConfigureAwait(false);
+        }
+
+        await base.HandleChannelShutdownAsync(channel, reason).ConfigureAwait(false);
     }
 
     /// <summary>
