@@ -19,7 +19,8 @@ internal sealed record BenchOptions(
           --rpc-calls N  calls per RPC measurement with 16 callers; one caller makes a quarter as many
                          (default 20000; 2000 with --quick); each RPC warm-up run makes as many
           --scenarios LIST
-                         comma-separated subset of: publish, consume, rpc, coldstart, aot (default all);
+                         comma-separated subset of: publish, consume, backlog, rpc, coldstart, aot
+                         (default all); backlog times a consumer draining N messages published beforehand;
                          coldstart publishes the apps of tests/Warren.ColdStart and times each from process
                          start to its first message; aot does so for Warren's app published with NativeAOT
                          beside its JIT build
@@ -42,7 +43,7 @@ internal sealed record BenchOptions(
     public static readonly string[] AllTargets = ["raw", "warren", "masstransit", "wolverine"];
 
     /// <summary>Publish (confirmed), publish → consume, RPC with 1 and with 16 callers, cold start, and cold start with NativeAOT.</summary>
-    public static readonly string[] AllScenarios = ["publish", "consume", "rpc", "coldstart", "aot"];
+    public static readonly string[] AllScenarios = ["publish", "consume", "backlog", "rpc", "coldstart", "aot"];
 
     /// <summary>The messaging scenarios to run, in table order.</summary>
     public IEnumerable<Scenario> MessagingScenarios => Enum.GetValues<Scenario>().Where(s => Scenarios.Contains(OptionName(s)));
@@ -132,7 +133,7 @@ internal sealed record BenchOptions(
             scenarios,
             rpcCalls ?? (quick ? 2_000 : 20_000),
             // The traced variant is a bus target: the cold-start apps have none.
-            tracing && only.Contains("warren") && scenarios.Overlaps(["publish", "consume", "rpc"]),
+            tracing && only.Contains("warren") && scenarios.Overlaps(["publish", "consume", "backlog", "rpc"]),
             coldStartRuns ?? (quick ? 3 : 10),
             readyToRun);
     }
@@ -141,6 +142,7 @@ internal sealed record BenchOptions(
     {
         Scenario.Publish => "publish",
         Scenario.EndToEnd => "consume",
+        Scenario.Backlog => "backlog",
         _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null),
     };
 

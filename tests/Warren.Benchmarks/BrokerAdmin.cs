@@ -51,6 +51,9 @@ internal sealed class BrokerAdmin : IAsyncDisposable
         }
     }
 
+    /// <summary>The messages ready in <paramref name="queue"/>, by a passive declare.</summary>
+    public async Task<uint> MessageCountAsync(string queue) => (await _channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+
     public async Task DeleteQueueAsync(string queue)
     {
         await _channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);

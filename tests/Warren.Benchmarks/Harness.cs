@@ -13,6 +13,10 @@ internal enum Scenario
 
     /// <summary>Publish N messages while a prefetch-100 consumer takes them; timed until the consumer has all N.</summary>
     EndToEnd,
+
+    /// <summary>N messages already in the queue (published before the clock starts); timed from the subscribe call until a
+    /// prefetch-100 consumer has all N. Only consuming and acking is measured.</summary>
+    Backlog,
 }
 
 /// <summary>One timed measurement.</summary>
@@ -47,20 +51,28 @@ internal static class Harness
 
     private static readonly string[] PublishInstruments = ["messaging.client.sent.messages", "messaging.client.operation.duration"];
 
-    private static readonly string[] ConsumeInstruments =
-        [.. PublishInstruments, "messaging.client.consumed.messages", "messaging.process.duration"];
+    private static readonly string[] ConsumeInstruments = ["messaging.client.consumed.messages", "messaging.process.duration"];
 
     public static async Task<Sample> MeasureAsync(
         IBenchTarget target, Scenario scenario, int messages, BrokerAdmin admin, CancellationToken cancellationToken, AllocationSampler? sampler = null)
     {
         // Start from an empty queue so that no backlog of an earlier run is written, paged or delivered while timing.
         await admin.PurgeAsync(target.Queue);
-        ReceiveCounter? counter = null;
+        ReceiveCounter? counter = scenario == Scenario.Publish ? null : new ReceiveCounter(messages);
         IAsyncDisposable? consumer = null;
         if (scenario == Scenario.EndToEnd)
         {
-            counter = new ReceiveCounter(messages);
-            consumer = await target.SubscribeAsync(counter, cancellationToken);
+            consumer = await target.SubscribeAsync(counter!, cancellationToken);
+        }
+        else if (scenario == Scenario.Backlog)
+        {
+            // Before the clock and before the traced variant's listeners: only the consuming is measured.
+            await PublishAllAsync(target, messages).WaitAsync(Timeout, cancellationToken);
+            uint depth = await admin.MessageCountAsync(target.Queue);
+            if (depth != messages)
+            {
+                throw new InvalidOperationException($"{target.Name}: the backlog queue holds {depth} messages, expected {messages}.");
+            }
         }
 
         // The traced variant listens for its own measurement only; every other one runs with nothing listening, checked.
@@ -77,7 +89,16 @@ internal static class Harness
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         long started = Stopwatch.GetTimestamp();
 
-        await PublishAllAsync(target, messages).WaitAsync(Timeout, cancellationToken);
+        if (scenario == Scenario.Backlog)
+        {
+            // The consumer's start is part of the timing: the broker starts delivering the backlog as soon as it consumes.
+            consumer = await target.SubscribeAsync(counter!, cancellationToken);
+        }
+        else
+        {
+            await PublishAllAsync(target, messages).WaitAsync(Timeout, cancellationToken);
+        }
+
         if (counter is not null)
         {
             await counter.AllReceived.WaitAsync(Timeout, cancellationToken);
@@ -100,12 +121,17 @@ internal static class Harness
             }
         }
 
-        // Every publish made a span, and so did every delivery; the metrics counted each once.
+        // Every timed publish made a span, and so did every delivery; the metrics counted each once.
         long spans = telemetry?.Finish(
             target.Name,
             expectedSpans: scenario == Scenario.EndToEnd ? 2L * messages : messages,
             expectedCount: messages,
-            scenario == Scenario.EndToEnd ? ConsumeInstruments : PublishInstruments) ?? 0;
+            scenario switch
+            {
+                Scenario.Publish => PublishInstruments,
+                Scenario.EndToEnd => [.. PublishInstruments, .. ConsumeInstruments],
+                _ => ConsumeInstruments,
+            }) ?? 0;
 
         await admin.PurgeAsync(target.Queue);
         return new Sample(target.Name, scenario, messages, elapsed, allocated, cpu, gen0) { AllocationsByType = allocations, Spans = spans };

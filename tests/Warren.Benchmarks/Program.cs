@@ -167,6 +167,7 @@ internal static class Program
         double publish = costs[0].Nanoseconds, consume = costs[1].Nanoseconds, call = costs[2].Nanoseconds;
         Share("Publish, confirmed", publish, samples.Where(s => s.Target == WarrenTarget.DisplayName && s.Scenario == Scenario.Publish).Select(s => s.CpuMicrosecondsPerMessage));
         Share("Publish → consume", publish + consume, samples.Where(s => s.Target == WarrenTarget.DisplayName && s.Scenario == Scenario.EndToEnd).Select(s => s.CpuMicrosecondsPerMessage));
+        Share("Consume a backlog", consume, samples.Where(s => s.Target == WarrenTarget.DisplayName && s.Scenario == Scenario.Backlog).Select(s => s.CpuMicrosecondsPerMessage));
         // A call is sent and served by the same process here: the client's checks and the server's delivery checks.
         Share("RPC", call + consume, rpcSamples.Where(s => s.Target == WarrenTarget.DisplayName).Select(s => s.CpuMicrosecondsPerCall));
 
@@ -181,7 +182,7 @@ internal static class Program
         }
     }
 
-    /// <summary>The publish and publish → consume scenarios: warm-up, then the rounds, then the optional allocation profile.</summary>
+    /// <summary>The messaging scenarios (publish, publish → consume, a backlog): warm-up, then the rounds, then the optional allocation profile.</summary>
     private static async Task<List<Sample>> RunMessagingAsync(BenchOptions options, BrokerAdmin admin, CancellationToken cancellationToken)
     {
         IBenchTarget[] targets = CreateTargets(options);

@@ -13,6 +13,7 @@ internal static class Report
     {
         Scenario.Publish => "Publish, confirmed",
         Scenario.EndToEnd => "Publish → consume",
+        Scenario.Backlog => "Consume a backlog",
         _ => scenario.ToString(),
     };
 
