@@ -20,7 +20,8 @@ internal enum Scenario
 }
 
 /// <summary>One timed measurement.</summary>
-internal sealed record Sample(string Target, Scenario Scenario, int Messages, TimeSpan Elapsed, long AllocatedBytes, TimeSpan CpuTime, int Gen0Collections)
+internal sealed record Sample(
+    string Target, Scenario Scenario, int Messages, TimeSpan Elapsed, long AllocatedBytes, TimeSpan CpuTime, int Gen0Collections, long ContextSwitches)
 {
     /// <summary>Sampled bytes per allocated type, largest first; empty unless the run was profiled.</summary>
     public IReadOnlyList<(string Type, long Bytes)> AllocationsByType { get; init; } = [];
@@ -35,6 +36,9 @@ internal sealed record Sample(string Target, Scenario Scenario, int Messages, Ti
     /// <summary>This process's CPU time (all threads, GC included) per message: the client's cost, which the broker's
     /// disk latency does not blur the way it blurs msgs/s.</summary>
     public double CpuMicrosecondsPerMessage => CpuTime.TotalMicroseconds / Messages;
+
+    /// <summary>The process's context switches per message (<see cref="Benchmarks.ContextSwitches"/>), negative where unknown.</summary>
+    public double ContextSwitchesPerMessage => (double)ContextSwitches / Messages;
 }
 
 /// <summary>Times one implementation on one scenario, the same way for all of them.</summary>
@@ -86,6 +90,7 @@ internal static class Harness
         sampler?.Start();
         int gen0 = GC.CollectionCount(0);
         TimeSpan cpu = CpuTime();
+        long switches = Benchmarks.ContextSwitches.Read();
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         long started = Stopwatch.GetTimestamp();
 
@@ -107,6 +112,7 @@ internal static class Harness
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         cpu = CpuTime() - cpu;
+        switches = Benchmarks.ContextSwitches.Read() - switches;
         gen0 = GC.CollectionCount(0) - gen0;
         IReadOnlyList<(string Type, long Bytes)> allocations = sampler?.Stop() ?? [];
 
@@ -134,7 +140,7 @@ internal static class Harness
             }) ?? 0;
 
         await admin.PurgeAsync(target.Queue);
-        return new Sample(target.Name, scenario, messages, elapsed, allocated, cpu, gen0) { AllocationsByType = allocations, Spans = spans };
+        return new Sample(target.Name, scenario, messages, elapsed, allocated, cpu, gen0, switches) { AllocationsByType = allocations, Spans = spans };
     }
 
     /// <summary>

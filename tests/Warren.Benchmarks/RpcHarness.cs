@@ -22,6 +22,11 @@ internal sealed record RpcSample(
     public double BytesPerCall => (double)AllocatedBytes / Calls;
 
     public double CpuMicrosecondsPerCall => CpuTime.TotalMicroseconds / Calls;
+
+    /// <summary>The process's context switches during the measurement (<see cref="Benchmarks.ContextSwitches"/>).</summary>
+    public long ContextSwitches { get; init; }
+
+    public double ContextSwitchesPerCall => (double)ContextSwitches / Calls;
 }
 
 /// <summary>Times one RPC implementation with a number of concurrent callers, the same way for all of them.</summary>
@@ -59,6 +64,7 @@ internal static class RpcHarness
         sampler?.Start();
         int gen0 = GC.CollectionCount(0);
         TimeSpan cpu = Harness.CpuTime();
+        long switches = Benchmarks.ContextSwitches.Read();
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         long started = Stopwatch.GetTimestamp();
 
@@ -72,6 +78,7 @@ internal static class RpcHarness
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         cpu = Harness.CpuTime() - cpu;
+        switches = Benchmarks.ContextSwitches.Read() - switches;
         gen0 = GC.CollectionCount(0) - gen0;
         IReadOnlyList<(string Type, long Bytes)> allocations = sampler?.Stop() ?? [];
 
@@ -89,6 +96,7 @@ internal static class RpcHarness
         {
             AllocationsByType = allocations,
             Spans = spans,
+            ContextSwitches = switches,
         };
     }
 
