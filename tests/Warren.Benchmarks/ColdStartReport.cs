@@ -42,12 +42,29 @@ internal static class ColdStartReport
 
     public static IEnumerable<string> Verdicts(IReadOnlyList<ColdSample> samples, IReadOnlyList<PublishedApp> published)
     {
-        if (Median(samples, WarrenTarget.DisplayName) is { } warren && Median(samples, MassTransitTarget.DisplayName) is { } massTransit)
+        (double First, double All, double Exit)? massTransit = Median(samples, MassTransitTarget.DisplayName);
+        if (Median(samples, WarrenTarget.DisplayName) is { } warren && massTransit is { } mt)
         {
-            double speedup = massTransit.First / warren.First;
+            double speedup = mt.First / warren.First;
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"Cold start: Warren's first message after {warren.First:0} ms, MassTransit's after {massTransit.First:0} ms: {speedup:0.0}× sooner " +
+                $"Cold start: Warren's first message after {warren.First:0} ms, MassTransit's after {mt.First:0} ms: {speedup:0.0}× sooner " +
                 $"— goal (≥ {MassTransitGoal:0}×) {(speedup >= MassTransitGoal ? "met" : "NOT met")}");
+        }
+
+        if (Median(samples, ColdApp.WarrenAotName) is { } aotTimes && massTransit is { } mtForAot)
+        {
+            double speedup = mtForAot.First / aotTimes.First;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"Cold start, NativeAOT: Warren's first message after {aotTimes.First:0.0} ms, MassTransit's after {mtForAot.First:0} ms: {speedup:0.0}× sooner " +
+                $"— goal (≥ {MassTransitGoal:0}×) {(speedup >= MassTransitGoal ? "met" : "NOT met")}");
+        }
+
+        if (Median(samples, RawClientTarget.DisplayName) is { } raw && massTransit is { } mtForRaw)
+        {
+            // What no JIT build can beat: the runtime's start and the JIT of RabbitMQ.Client itself, which every app here pays.
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"Cold start, the JIT ceiling: the hand-written client's first message after {raw.First:0} ms, {mtForRaw.First / raw.First:0.0}× sooner " +
+                $"than MassTransit's; a JIT app on RabbitMQ.Client starts no sooner than that");
         }
 
         if (Median(samples, ColdApp.WarrenAotName) is { } aot)
