@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -31,6 +33,16 @@ internal sealed class SampleProcess : IDisposable
     public static SampleProcess Start(string sample, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (SigintIgnored())
+        {
+            // Started with SIGINT ignored (under nohup, or in the background of a shell without job control), a .NET
+            // program keeps ignoring it and a receiver never sees Ctrl+C: restore the default before exec, as a terminal has it.
+            info.FileName = "/usr/bin/python3";
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(SampleOutput.Assembly(sample));
         foreach (string argument in arguments)
         {
@@ -88,10 +100,17 @@ internal sealed class SampleProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            Warren.IntegrationTests.Infrastructure.Process.Run("kill", "-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Warren.IntegrationTests.Infrastructure.Process.Run("kill", "-INT", _process.Id.ToString(CultureInfo.InvariantCulture));
         }
 
         return WaitForExitAsync(timeout);
+    }
+
+    /// <summary>Whether this process ignores SIGINT (bit 1 of SigIgn: signal 2), which its children inherit.</summary>
+    private static bool SigintIgnored()
+    {
+        string? ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return ignored is not null && (ulong.Parse(ignored["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & 0b10) != 0;
     }
 
     public bool HasPrinted(string line)
