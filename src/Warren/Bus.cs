@@ -174,6 +174,11 @@ public sealed partial class Bus : IBus, IAsyncDisposable
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
                 continue;
             }
+            catch (BrokerUnreachableException ex)
+            {
+                // Cancelled while an attempt failed: the caller stopped waiting, whichever of the two came first.
+                throw new OperationCanceledException($"Stopped connecting to {endpoint} after {attempt} attempt(s); the last failed: {ex.InnerException?.Message ?? ex.Message}", ex, cancellationToken);
+            }
 
             var bus = new Bus(options, connection, endpoints, loggers);
             try
