@@ -44,6 +44,16 @@ internal sealed class AckBatch
         // Half the prefetch, so the broker always has room to send more while a batch fills.
         concurrency == 1 && !stream && prefetch >= 4 ? new AckBatch(channel, prefetch / 2) : null;
 
+    /// <summary>Acknowledges a handled delivery: through <paramref name="batch"/> when its channel has one, else on its own.</summary>
+    public static ValueTask AckAsync(AckBatch? batch, IChannel channel, ulong deliveryTag) =>
+        batch is not null ? batch.AckAsync(deliveryTag) : channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None);
+
+    /// <summary>
+    /// The channel of <paramref name="batch"/> (if any) closed: the broker has put back every unacknowledged message, so
+    /// the batch's tags mean nothing any more and are dropped.
+    /// </summary>
+    public static ValueTask ChannelClosedAsync(AckBatch? batch) => batch?.CloseAsync(send: false) ?? default;
+
     /// <summary>Acknowledges <paramref name="deliveryTag"/>, a handled message: now, with the batch, or within <see cref="FlushDelay"/>.</summary>
     public async ValueTask AckAsync(ulong deliveryTag)
     {
@@ -66,8 +76,8 @@ internal sealed class AckBatch
         }
     }
 
-    /// <summary>Sends the waiting acks: before a single ack or nack of a later tag, and from the timer.</summary>
-    public async ValueTask FlushAsync()
+    /// <summary>Sends the waiting acks: the timer's flush.</summary>
+    private async ValueTask FlushAsync()
     {
         await _lock.WaitAsync().ConfigureAwait(false);
         try

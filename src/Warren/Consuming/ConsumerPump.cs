@@ -145,14 +145,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer, IBatch
                 }
             }
 
-            if (_acks is not null)
-            {
-                await _acks.AckAsync(deliveryTag).ConfigureAwait(false);
-            }
-            else
-            {
-                await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
-            }
+            await AckBatch.AckAsync(_acks, Channel, deliveryTag).ConfigureAwait(false);
 
             _epoch?.Completed(deliveryTag);
             telemetry?.Acked();
@@ -173,12 +166,7 @@ internal sealed class ConsumerPump<TMessage> : AsyncDefaultBasicConsumer, IBatch
 
     public override async Task HandleChannelShutdownAsync(object channel, ShutdownEventArgs reason)
     {
-        if (_acks is not null)
-        {
-            // The broker has put back every unacknowledged message; the batch's tags mean nothing any more.
-            await _acks.CloseAsync(send: false).ConfigureAwait(false);
-        }
-
+        await AckBatch.ChannelClosedAsync(_acks).ConfigureAwait(false);
         await base.HandleChannelShutdownAsync(channel, reason).ConfigureAwait(false);
     }
 

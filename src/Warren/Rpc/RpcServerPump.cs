@@ -125,14 +125,7 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer, IBatc
             }
 
             // Acked only once the reply is out: on one channel the broker takes the reply before the ack.
-            if (_acks is not null)
-            {
-                await _acks.AckAsync(deliveryTag).ConfigureAwait(false);
-            }
-            else
-            {
-                await Channel.BasicAckAsync(deliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
-            }
+            await AckBatch.AckAsync(_acks, Channel, deliveryTag).ConfigureAwait(false);
         }
         catch (AlreadyClosedException)
         {
@@ -151,12 +144,7 @@ internal sealed class RpcServerPump<TService> : AsyncDefaultBasicConsumer, IBatc
 
     public override async Task HandleChannelShutdownAsync(object channel, ShutdownEventArgs reason)
     {
-        if (_acks is not null)
-        {
-            // The broker has put back every unacknowledged request; the batch's tags mean nothing any more.
-            await _acks.CloseAsync(send: false).ConfigureAwait(false);
-        }
-
+        await AckBatch.ChannelClosedAsync(_acks).ConfigureAwait(false);
         await base.HandleChannelShutdownAsync(channel, reason).ConfigureAwait(false);
     }
 
