@@ -27,6 +27,15 @@ public sealed class ConfirmTrackerTests
         return pending;
     }
 
+    /// <summary>An ack or nack as the publisher handles it: taken from the tracker, then completed.</summary>
+    private void Confirm(ulong deliveryTag, bool multiple, bool nacked)
+    {
+        var settled = new List<PendingConfirm>();
+        _tracker.Confirm(deliveryTag, multiple, settled);
+        ConfirmTracker.Complete(settled, nacked);
+        Assert.Empty(settled);
+    }
+
     private static bool Acked(PendingConfirm pending) => pending.Task is { IsCompletedSuccessfully: true } task && task.Result;
 
     private static bool Waiting(PendingConfirm pending) => !pending.Task.IsCompleted;
@@ -43,7 +52,7 @@ public sealed class ConfirmTrackerTests
     {
         PendingConfirm first = Publish(1), second = Publish(2), third = Publish(3);
 
-        _tracker.Confirm(2, multiple: false, nacked: false);
+        Confirm(2, multiple: false, nacked: false);
 
         Assert.True(Waiting(first));
         Assert.True(Acked(second));
@@ -56,7 +65,7 @@ public sealed class ConfirmTrackerTests
     {
         PendingConfirm[] published = [Publish(1), Publish(2), Publish(3), Publish(4)];
 
-        _tracker.Confirm(3, multiple: true, nacked: false);
+        Confirm(3, multiple: true, nacked: false);
 
         Assert.True(Acked(published[0]) && Acked(published[1]) && Acked(published[2]));
         Assert.True(Waiting(published[3]));
@@ -68,10 +77,10 @@ public sealed class ConfirmTrackerTests
     {
         PendingConfirm[] published = [Publish(1), Publish(2), Publish(3), Publish(4), Publish(5)];
 
-        _tracker.Confirm(3, multiple: false, nacked: false);
-        _tracker.Confirm(4, multiple: true, nacked: true);
+        Confirm(3, multiple: false, nacked: false);
+        Confirm(4, multiple: true, nacked: true);
         // A late multiple confirm below what was already settled changes nothing.
-        _tracker.Confirm(2, multiple: true, nacked: false);
+        Confirm(2, multiple: true, nacked: false);
 
         PublishNackedException nacked = await Failed<PublishNackedException>(published[0]);
         Assert.Equal("The broker refused (nacked) the message published to 'orders' with routing key 'key1'.", nacked.Message);
@@ -80,7 +89,7 @@ public sealed class ConfirmTrackerTests
         await Failed<PublishNackedException>(published[3]);
         Assert.True(Waiting(published[4]));
 
-        _tracker.Confirm(5, multiple: true, nacked: false);
+        Confirm(5, multiple: true, nacked: false);
         Assert.True(Acked(published[4]));
         Assert.Equal(0, _tracker.Count);
     }
@@ -90,7 +99,7 @@ public sealed class ConfirmTrackerTests
     {
         PendingConfirm first = Publish(1);
 
-        _tracker.Confirm(7, multiple: false, nacked: false);
+        Confirm(7, multiple: false, nacked: false);
 
         Assert.True(Waiting(first));
     }
@@ -102,7 +111,7 @@ public sealed class ConfirmTrackerTests
 
         _tracker.MarkReturned("m-1", "orders", "key1", 312, "NO_ROUTE");
         Assert.True(Waiting(returned));
-        _tracker.Confirm(2, multiple: true, nacked: false);
+        Confirm(2, multiple: true, nacked: false);
 
         PublishReturnedException error = await Failed<PublishReturnedException>(returned);
         Assert.Equal("The broker returned the message published to 'orders' with routing key 'key1': 312 NO_ROUTE.", error.Message);
@@ -117,7 +126,7 @@ public sealed class ConfirmTrackerTests
 
         _tracker.MarkReturned("same", "orders", "key1", 312, "NO_ROUTE");
         _tracker.MarkReturned("same", "orders", "key2", 312, "NO_ROUTE");
-        _tracker.Confirm(3, multiple: true, nacked: false);
+        Confirm(3, multiple: true, nacked: false);
 
         Assert.Equal("key1", (await Failed<PublishReturnedException>(first)).RoutingKey);
         Assert.Equal("key2", (await Failed<PublishReturnedException>(second)).RoutingKey);
@@ -132,7 +141,7 @@ public sealed class ConfirmTrackerTests
 
         Assert.True(_tracker.Remove(cancelled));
         _tracker.MarkReturned("same", "orders", "key3", 312, "NO_ROUTE");
-        _tracker.Confirm(3, multiple: true, nacked: false);
+        Confirm(3, multiple: true, nacked: false);
 
         await Failed<PublishReturnedException>(first);
         Assert.True(Waiting(cancelled));
@@ -146,7 +155,7 @@ public sealed class ConfirmTrackerTests
 
         _tracker.MarkReturned(null, "orders", "key1", 312, "NO_ROUTE");
         _tracker.MarkReturned("unknown", "orders", "key1", 312, "NO_ROUTE");
-        _tracker.Confirm(1, multiple: false, nacked: false);
+        Confirm(1, multiple: false, nacked: false);
 
         Assert.True(Acked(notMandatory));
     }
@@ -155,7 +164,7 @@ public sealed class ConfirmTrackerTests
     public void Removing_a_settled_publish_says_it_was_already_settled()
     {
         PendingConfirm pending = Publish(1);
-        _tracker.Confirm(1, multiple: false, nacked: false);
+        Confirm(1, multiple: false, nacked: false);
 
         Assert.False(_tracker.Remove(pending));
     }
@@ -164,7 +173,7 @@ public sealed class ConfirmTrackerTests
     public void A_connection_loss_interrupts_every_publish_to_be_sent_again_and_numbering_restarts()
     {
         PendingConfirm first = Publish(1), second = Publish(2, mandatoryId: "m");
-        _tracker.Confirm(1, multiple: true, nacked: false);
+        Confirm(1, multiple: true, nacked: false);
         var loss = new ShutdownEventArgs(ShutdownInitiator.Peer, 320, "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'");
 
         Assert.Equal(1, _tracker.InterruptAll(loss, disposed: false));
@@ -179,7 +188,7 @@ public sealed class ConfirmTrackerTests
         second.Rearm();
         second.Sequence = 1;
         _tracker.Add(second);
-        _tracker.Confirm(1, multiple: true, nacked: false);
+        Confirm(1, multiple: true, nacked: false);
         Assert.True(Acked(second));
     }
 
@@ -251,7 +260,7 @@ public sealed class ConfirmTrackerTests
 
         Assert.Equal([overdue, exactlyDue], taken);
         Assert.Equal(1, _tracker.Count);
-        _tracker.Confirm(3, multiple: true, nacked: false);
+        Confirm(3, multiple: true, nacked: false);
         Assert.True(Waiting(overdue));
         Assert.True(Acked(later));
         Assert.Null(_tracker.TakeOverdue(now: 10_000));

@@ -59,12 +59,16 @@ internal sealed class ConfirmTracker
         return true;
     }
 
-    /// <summary>An ack or nack of <paramref name="deliveryTag"/>, or with <paramref name="multiple"/> of every number up to it.</summary>
-    public void Confirm(ulong deliveryTag, bool multiple, bool nacked)
+    /// <summary>
+    /// An ack or nack of <paramref name="deliveryTag"/>, or with <paramref name="multiple"/> of every number up to it: stops
+    /// tracking those publishes and adds them to <paramref name="settled"/>, for <see cref="Complete"/> to complete once
+    /// the caller has let go of its gate.
+    /// </summary>
+    public void Confirm(ulong deliveryTag, bool multiple, List<PendingConfirm> settled)
     {
         if (!multiple)
         {
-            Settle(deliveryTag, nacked);
+            Take(deliveryTag, settled);
             return;
         }
 
@@ -72,10 +76,24 @@ internal sealed class ConfirmTracker
         // scanned once over the channel's life, however the broker mixes single and multiple confirms.
         for (ulong sequence = _lowestUnconfirmed; sequence <= deliveryTag; sequence++)
         {
-            Settle(sequence, nacked);
+            Take(sequence, settled);
         }
 
         _lowestUnconfirmed = Math.Max(_lowestUnconfirmed, deliveryTag + 1);
+    }
+
+    /// <summary>
+    /// Completes what <see cref="Confirm"/> took, and empties <paramref name="settled"/>: an ack succeeds unless the broker
+    /// returned the message first, a nack fails. Needs no gate: nothing else can reach a publish that is no longer tracked.
+    /// </summary>
+    public static void Complete(List<PendingConfirm> settled, bool nacked)
+    {
+        foreach (PendingConfirm pending in settled)
+        {
+            pending.TryComplete(nacked ? new PublishNackedException(pending.Exchange, pending.RoutingKey) : pending.Returned);
+        }
+
+        settled.Clear();
     }
 
     /// <summary>A return arrives before the ack of the same message: remember it, so the ack fails that publish.</summary>
@@ -156,18 +174,14 @@ internal sealed class ConfirmTracker
         return overdue;
     }
 
-    /// <summary>Completes one publish, unless it is no longer tracked.</summary>
-    private void Settle(ulong sequence, bool nacked)
+    /// <summary>Stops tracking one publish and adds it to <paramref name="settled"/>, unless it is no longer tracked.</summary>
+    private void Take(ulong sequence, List<PendingConfirm> settled)
     {
-        if (!_pending.TryGetValue(sequence, out PendingConfirm? pending))
+        if (_pending.TryGetValue(sequence, out PendingConfirm? pending))
         {
-            return;
+            Forget(pending);
+            settled.Add(pending);
         }
-
-        Forget(pending);
-        pending.TryComplete(nacked
-            ? new PublishNackedException(pending.Exchange, pending.RoutingKey)
-            : pending.Returned);
     }
 
     /// <summary>Drops a tracked publish from both indexes.</summary>

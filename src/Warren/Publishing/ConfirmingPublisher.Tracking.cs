@@ -20,9 +20,16 @@ internal sealed partial class ConfirmingPublisher
     /// </summary>
     private long Adopt(IChannel channel)
     {
+        // The common case, without the gate: an incarnation read before a closure fails the Track that follows it, as
+        // it would under the gate.
+        long incarnation = Volatile.Read(ref _incarnation);
+        if (ReferenceEquals(Volatile.Read(ref _trackedChannel), channel))
+        {
+            return incarnation;
+        }
+
         int resent = 0;
         ShutdownEventArgs? reason = null;
-        long incarnation;
         lock (_gate)
         {
             if (!ReferenceEquals(_trackedChannel, channel))
@@ -72,17 +79,20 @@ internal sealed partial class ConfirmingPublisher
 
     private Task Confirm(IChannel channel, ulong deliveryTag, bool multiple, bool nacked)
     {
+        List<PendingConfirm> settled = Interlocked.Exchange(ref _settled, null) ?? [];
         lock (_gate)
         {
-            if (!ReferenceEquals(channel, _trackedChannel))
+            // Unless it is a late confirm of a replaced channel, whose publishes were already sent again.
+            if (ReferenceEquals(channel, _trackedChannel))
             {
-                // A late confirm of a replaced channel: its publishes were already sent again.
-                return Task.CompletedTask;
+                _tracker.Confirm(deliveryTag, multiple, settled);
             }
-
-            _tracker.Confirm(deliveryTag, multiple, nacked);
         }
 
+        // Outside the gate: each completion queues its publish's continuation, and the publishes it wakes need the gate
+        // to send their next messages.
+        ConfirmTracker.Complete(settled, nacked);
+        Volatile.Write(ref _settled, settled);
         return Task.CompletedTask;
     }
 

@@ -47,6 +47,9 @@ internal sealed partial class ConfirmingPublisher : IAsyncDisposable
     /// <summary>The channel the tracked sequence numbers belong to; a publish on another channel first settles them.</summary>
     private IChannel? _trackedChannel;
 
+    /// <summary>The list the confirm handler gathers settled publishes in, reused; null while a handler holds it.</summary>
+    private List<PendingConfirm>? _settled = [];
+
     /// <summary>Bumped at every closure of the tracked channel, so a number taken before a closure is never tracked after it.</summary>
     private long _incarnation;
 
