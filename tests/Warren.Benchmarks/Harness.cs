@@ -21,7 +21,7 @@ internal enum Scenario
 
 /// <summary>One timed measurement.</summary>
 internal sealed record Sample(
-    string Target, Scenario Scenario, int Messages, TimeSpan Elapsed, long AllocatedBytes, TimeSpan CpuTime, int Gen0Collections, long ContextSwitches)
+    string Target, Scenario Scenario, int Messages, TimeSpan Elapsed, long AllocatedBytes, TimeSpan CpuTime, int Gen0Collections, ContextSwitches Switches)
 {
     /// <summary>Sampled bytes per allocated type, largest first; empty unless the run was profiled.</summary>
     public IReadOnlyList<(string Type, long Bytes)> AllocationsByType { get; init; } = [];
@@ -37,8 +37,11 @@ internal sealed record Sample(
     /// disk latency does not blur the way it blurs msgs/s.</summary>
     public double CpuMicrosecondsPerMessage => CpuTime.TotalMicroseconds / Messages;
 
-    /// <summary>The process's context switches per message (<see cref="Benchmarks.ContextSwitches"/>), negative where unknown.</summary>
-    public double ContextSwitchesPerMessage => (double)ContextSwitches / Messages;
+    /// <summary>The process's voluntary context switches per message (<see cref="Benchmarks.ContextSwitches"/>): its waits and hops. Negative where unknown.</summary>
+    public double VoluntarySwitchesPerMessage => (double)Switches.Voluntary / Messages;
+
+    /// <summary>The process's involuntary context switches (preemptions) per message. Negative where unknown.</summary>
+    public double InvoluntarySwitchesPerMessage => (double)Switches.Involuntary / Messages;
 }
 
 /// <summary>Times one implementation on one scenario, the same way for all of them.</summary>
@@ -90,7 +93,7 @@ internal static class Harness
         sampler?.Start();
         int gen0 = GC.CollectionCount(0);
         TimeSpan cpu = CpuTime();
-        long switches = Benchmarks.ContextSwitches.Read();
+        ContextSwitches switches = Benchmarks.ContextSwitches.Read();
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         long started = Stopwatch.GetTimestamp();
 
@@ -112,7 +115,7 @@ internal static class Harness
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         cpu = CpuTime() - cpu;
-        switches = Benchmarks.ContextSwitches.Read() - switches;
+        switches = Benchmarks.ContextSwitches.Read().Since(switches);
         gen0 = GC.CollectionCount(0) - gen0;
         IReadOnlyList<(string Type, long Bytes)> allocations = sampler?.Stop() ?? [];
 

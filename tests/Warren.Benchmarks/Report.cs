@@ -20,8 +20,8 @@ internal static class Report
     public static string Markdown(IReadOnlyList<Sample> samples, IReadOnlyList<string> targets, string baseline)
     {
         var text = new StringBuilder();
-        text.AppendLine("| Scenario | Implementation | msgs/s (median) | msgs/s (min – max) | msgs/s vs baseline | allocated B/msg | B/msg vs baseline | client CPU µs/msg | CPU vs baseline | context switches/msg | vs baseline |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| Scenario | Implementation | msgs/s (median) | msgs/s (min – max) | msgs/s vs baseline | allocated B/msg | B/msg vs baseline | client CPU µs/msg | CPU vs baseline | voluntary cs/msg | vs baseline | involuntary cs/msg |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (Scenario scenario in Enum.GetValues<Scenario>())
         {
             Summary? reference = Summarize(samples, scenario, baseline);
@@ -36,7 +36,7 @@ internal static class Report
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {ScenarioTitle(scenario)} | {name} | {mine.Rate:N0} | {mine.MinRate:N0} – {mine.MaxRate:N0} | {Ratio(mine.Rate, reference?.Rate)} " +
                     $"| {mine.Bytes:N0} | {Ratio(mine.Bytes, reference?.Bytes)} | {mine.Cpu:N1} | {Ratio(mine.Cpu, reference?.Cpu)} " +
-                    $"| {mine.Switches:0.00} | {Ratio(mine.Switches, reference?.Switches)} |");
+                    $"| {mine.Switches:0.00} | {Ratio(mine.Switches, reference?.Switches)} | {mine.Preemptions:0.00} |");
             }
         }
 
@@ -62,13 +62,13 @@ internal static class Report
             bool met = rate >= 1.0 && cpu <= 1.0 && bytes <= 1.0;
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"{ScenarioTitle(scenario)}: Warren at {rate:0.00}× the baseline's msgs/s, {cpu:0.00}× its CPU/msg and {bytes:0.00}× its B/msg " +
-                $"({mine.Switches / reference.Switches:0.00}× its context switches/msg) — goal (≥ 1.00×, ≤ 1.00×, ≤ 1.00×) {(met ? "met" : "NOT met")}");
+                $"({mine.Switches / reference.Switches:0.00}× its voluntary context switches/msg) — goal (≥ 1.00×, ≤ 1.00×, ≤ 1.00×) {(met ? "met" : "NOT met")}");
         }
     }
 
     public static string Row(Sample sample) => string.Create(CultureInfo.InvariantCulture,
         $"{ScenarioTitle(sample.Scenario),-20} {sample.Target,-32} {sample.MessagesPerSecond,8:N0} msgs/s {sample.BytesPerMessage,7:N0} B/msg " +
-        $"{sample.CpuMicrosecondsPerMessage,6:N1} µs CPU/msg {sample.ContextSwitchesPerMessage,5:0.00} cs/msg {sample.Elapsed.TotalSeconds,6:0.00} s {sample.Gen0Collections,3} gen0 GCs");
+        $"{sample.CpuMicrosecondsPerMessage,6:N1} µs CPU/msg {sample.VoluntarySwitchesPerMessage,5:0.00} + {sample.InvoluntarySwitchesPerMessage,5:0.00} cs/msg {sample.Elapsed.TotalSeconds,6:0.00} s {sample.Gen0Collections,3} gen0 GCs");
 
     public static string RpcTitle(int callers) => callers == 1 ? "RPC, 1 caller" : $"RPC, {callers} callers";
 
@@ -76,8 +76,8 @@ internal static class Report
     {
         var text = new StringBuilder();
         text.AppendLine("| Scenario | Implementation | p50 ms | p99 ms | p50 vs baseline | calls/s (median) | calls/s (min – max) | calls/s vs baseline " +
-            "| allocated B/call | B/call vs baseline | CPU µs/call | CPU vs baseline | context switches/call | vs baseline |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            "| allocated B/call | B/call vs baseline | CPU µs/call | CPU vs baseline | voluntary cs/call | vs baseline | involuntary cs/call |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (int callers in RpcHarness.CallerCounts)
         {
             RpcSummary? reference = SummarizeRpc(samples, callers, baseline);
@@ -93,7 +93,7 @@ internal static class Report
                     $"| {RpcTitle(callers)} | {name} | {mine.P50:0.000} | {mine.P99:0.000} | {Ratio(mine.P50, reference?.P50)} " +
                     $"| {mine.Rate:N0} | {mine.MinRate:N0} – {mine.MaxRate:N0} | {Ratio(mine.Rate, reference?.Rate)} " +
                     $"| {mine.Bytes:N0} | {Ratio(mine.Bytes, reference?.Bytes)} | {mine.Cpu:N1} | {Ratio(mine.Cpu, reference?.Cpu)} " +
-                    $"| {mine.Switches:0.00} | {Ratio(mine.Switches, reference?.Switches)} |");
+                    $"| {mine.Switches:0.00} | {Ratio(mine.Switches, reference?.Switches)} | {mine.Preemptions:0.00} |");
             }
         }
 
@@ -120,14 +120,14 @@ internal static class Report
             bool met = rate >= 1.0 && cpu <= 1.0;
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"{RpcTitle(callers)}: Warren at {rate:0.00}× the baseline's calls/s and {cpu:0.00}× its CPU/call ({latency:0.00}× its p50, " +
-                $"{bytes:0.00}× its B/call, {mine.Switches / reference.Switches:0.00}× its context switches/call) — goal (≥ 1.00×, ≤ 1.00×) {(met ? "met" : "NOT met")}");
+                $"{bytes:0.00}× its B/call, {mine.Switches / reference.Switches:0.00}× its voluntary context switches/call) — goal (≥ 1.00×, ≤ 1.00×) {(met ? "met" : "NOT met")}");
         }
     }
 
     public static string RpcRow(RpcSample sample) => string.Create(CultureInfo.InvariantCulture,
         $"{RpcTitle(sample.Callers),-20} {sample.Target,-32} {sample.CallsPerSecond,8:N0} calls/s p50 {sample.P50Milliseconds,6:0.000} ms " +
         $"p99 {sample.P99Milliseconds,6:0.000} ms {sample.BytesPerCall,7:N0} B/call {sample.CpuMicrosecondsPerCall,6:N1} µs CPU/call " +
-        $"{sample.ContextSwitchesPerCall,5:0.00} cs/call {sample.Elapsed.TotalSeconds,6:0.00} s {sample.Gen0Collections,3} gen0 GCs");
+        $"{sample.VoluntarySwitchesPerCall,5:0.00} + {sample.InvoluntarySwitchesPerCall,5:0.00} cs/call {sample.Elapsed.TotalSeconds,6:0.00} s {sample.Gen0Collections,3} gen0 GCs");
 
     /// <summary>
     /// Warren with OpenTelemetry listening beside Warren with nothing listening, scenario by scenario: medians across the
@@ -197,7 +197,8 @@ internal static class Report
                 mine.Max(s => s.CallsPerSecond),
                 Median(mine.Select(s => s.BytesPerCall)),
                 Median(mine.Select(s => s.CpuMicrosecondsPerCall)),
-                Median(mine.Select(s => s.ContextSwitchesPerCall)));
+                Median(mine.Select(s => s.VoluntarySwitchesPerCall)),
+                Median(mine.Select(s => s.InvoluntarySwitchesPerCall)));
     }
 
     private static Summary? Summarize(IReadOnlyList<Sample> samples, Scenario scenario, string target)
@@ -211,7 +212,8 @@ internal static class Report
                 mine.Max(s => s.MessagesPerSecond),
                 Median(mine.Select(s => s.BytesPerMessage)),
                 Median(mine.Select(s => s.CpuMicrosecondsPerMessage)),
-                Median(mine.Select(s => s.ContextSwitchesPerMessage)));
+                Median(mine.Select(s => s.VoluntarySwitchesPerMessage)),
+                Median(mine.Select(s => s.InvoluntarySwitchesPerMessage)));
     }
 
     internal static string Ratio(double value, double? baseline) =>
@@ -231,8 +233,8 @@ internal static class Report
     private sealed record Figures(double Rate, double Bytes, double Cpu, double? P50);
 
     /// <summary>The medians (and the rate's range) of one implementation's samples in one scenario.</summary>
-    private sealed record Summary(double Rate, double MinRate, double MaxRate, double Bytes, double Cpu, double Switches);
+    private sealed record Summary(double Rate, double MinRate, double MaxRate, double Bytes, double Cpu, double Switches, double Preemptions);
 
     /// <summary>The medians across rounds of one RPC implementation's per-round p50 and p99, rate, bytes and CPU (and the rate's range).</summary>
-    private sealed record RpcSummary(double P50, double P99, double Rate, double MinRate, double MaxRate, double Bytes, double Cpu, double Switches);
+    private sealed record RpcSummary(double P50, double P99, double Rate, double MinRate, double MaxRate, double Bytes, double Cpu, double Switches, double Preemptions);
 }

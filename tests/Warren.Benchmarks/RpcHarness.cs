@@ -24,9 +24,13 @@ internal sealed record RpcSample(
     public double CpuMicrosecondsPerCall => CpuTime.TotalMicroseconds / Calls;
 
     /// <summary>The process's context switches during the measurement (<see cref="Benchmarks.ContextSwitches"/>).</summary>
-    public long ContextSwitches { get; init; }
+    public ContextSwitches Switches { get; init; }
 
-    public double ContextSwitchesPerCall => (double)ContextSwitches / Calls;
+    /// <summary>Voluntary context switches per call: the waits and hops. Negative where unknown.</summary>
+    public double VoluntarySwitchesPerCall => (double)Switches.Voluntary / Calls;
+
+    /// <summary>Involuntary context switches (preemptions) per call. Negative where unknown.</summary>
+    public double InvoluntarySwitchesPerCall => (double)Switches.Involuntary / Calls;
 }
 
 /// <summary>Times one RPC implementation with a number of concurrent callers, the same way for all of them.</summary>
@@ -64,7 +68,7 @@ internal static class RpcHarness
         sampler?.Start();
         int gen0 = GC.CollectionCount(0);
         TimeSpan cpu = Harness.CpuTime();
-        long switches = Benchmarks.ContextSwitches.Read();
+        ContextSwitches switches = Benchmarks.ContextSwitches.Read();
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         long started = Stopwatch.GetTimestamp();
 
@@ -78,7 +82,7 @@ internal static class RpcHarness
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         cpu = Harness.CpuTime() - cpu;
-        switches = Benchmarks.ContextSwitches.Read() - switches;
+        switches = Benchmarks.ContextSwitches.Read().Since(switches);
         gen0 = GC.CollectionCount(0) - gen0;
         IReadOnlyList<(string Type, long Bytes)> allocations = sampler?.Stop() ?? [];
 
@@ -96,7 +100,7 @@ internal static class RpcHarness
         {
             AllocationsByType = allocations,
             Spans = spans,
-            ContextSwitches = switches,
+            Switches = switches,
         };
     }
 
