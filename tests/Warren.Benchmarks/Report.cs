@@ -36,7 +36,7 @@ internal static class Report
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {ScenarioTitle(scenario)} | {name} | {mine.Rate:N0} | {mine.MinRate:N0} – {mine.MaxRate:N0} | {Ratio(mine.Rate, reference?.Rate)} " +
                     $"| {mine.Bytes:N0} | {Ratio(mine.Bytes, reference?.Bytes)} | {mine.Cpu:N1} | {Ratio(mine.Cpu, reference?.Cpu)} " +
-                    $"| {mine.Switches:0.00} | {Ratio(mine.Switches, reference?.Switches)} | {mine.Preemptions:0.00} |");
+                    $"| {mine.VoluntarySwitches:0.00} | {Ratio(mine.VoluntarySwitches, reference?.VoluntarySwitches)} | {mine.InvoluntarySwitches:0.00} |");
             }
         }
 
@@ -62,7 +62,7 @@ internal static class Report
             bool met = rate >= 1.0 && cpu <= 1.0 && bytes <= 1.0;
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"{ScenarioTitle(scenario)}: Warren at {rate:0.00}× the baseline's msgs/s, {cpu:0.00}× its CPU/msg and {bytes:0.00}× its B/msg " +
-                $"({mine.Switches / reference.Switches:0.00}× its voluntary context switches/msg) — goal (≥ 1.00×, ≤ 1.00×, ≤ 1.00×) {(met ? "met" : "NOT met")}");
+                $"({mine.VoluntarySwitches / reference.VoluntarySwitches:0.00}× its voluntary context switches/msg) — goal (≥ 1.00×, ≤ 1.00×, ≤ 1.00×) {(met ? "met" : "NOT met")}");
         }
     }
 
@@ -93,7 +93,7 @@ internal static class Report
                     $"| {RpcTitle(callers)} | {name} | {mine.P50:0.000} | {mine.P99:0.000} | {Ratio(mine.P50, reference?.P50)} " +
                     $"| {mine.Rate:N0} | {mine.MinRate:N0} – {mine.MaxRate:N0} | {Ratio(mine.Rate, reference?.Rate)} " +
                     $"| {mine.Bytes:N0} | {Ratio(mine.Bytes, reference?.Bytes)} | {mine.Cpu:N1} | {Ratio(mine.Cpu, reference?.Cpu)} " +
-                    $"| {mine.Switches:0.00} | {Ratio(mine.Switches, reference?.Switches)} | {mine.Preemptions:0.00} |");
+                    $"| {mine.VoluntarySwitches:0.00} | {Ratio(mine.VoluntarySwitches, reference?.VoluntarySwitches)} | {mine.InvoluntarySwitches:0.00} |");
             }
         }
 
@@ -120,7 +120,7 @@ internal static class Report
             bool met = rate >= 1.0 && cpu <= 1.0;
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"{RpcTitle(callers)}: Warren at {rate:0.00}× the baseline's calls/s and {cpu:0.00}× its CPU/call ({latency:0.00}× its p50, " +
-                $"{bytes:0.00}× its B/call, {mine.Switches / reference.Switches:0.00}× its voluntary context switches/call) — goal (≥ 1.00×, ≤ 1.00×) {(met ? "met" : "NOT met")}");
+                $"{bytes:0.00}× its B/call, {mine.VoluntarySwitches / reference.VoluntarySwitches:0.00}× its voluntary context switches/call) — goal (≥ 1.00×, ≤ 1.00×) {(met ? "met" : "NOT met")}");
         }
     }
 
@@ -233,8 +233,8 @@ internal static class Report
     private sealed record Figures(double Rate, double Bytes, double Cpu, double? P50);
 
     /// <summary>The medians (and the rate's range) of one implementation's samples in one scenario.</summary>
-    private sealed record Summary(double Rate, double MinRate, double MaxRate, double Bytes, double Cpu, double Switches, double Preemptions);
+    private sealed record Summary(double Rate, double MinRate, double MaxRate, double Bytes, double Cpu, double VoluntarySwitches, double InvoluntarySwitches);
 
     /// <summary>The medians across rounds of one RPC implementation's per-round p50 and p99, rate, bytes and CPU (and the rate's range).</summary>
-    private sealed record RpcSummary(double P50, double P99, double Rate, double MinRate, double MaxRate, double Bytes, double Cpu, double Switches, double Preemptions);
+    private sealed record RpcSummary(double P50, double P99, double Rate, double MinRate, double MaxRate, double Bytes, double Cpu, double VoluntarySwitches, double InvoluntarySwitches);
 }
