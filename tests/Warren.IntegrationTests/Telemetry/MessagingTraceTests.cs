@@ -61,7 +61,10 @@ public sealed class MessagingTraceTests
             await bus.PublishAsync(new OtelOrder(7), new PublishOptions { RoutingKey = "new", MessageId = "order-7", CorrelationId = "checkout-7" });
         }
 
+        // Both: the handler records the order only once its own publish is confirmed, and the broker may deliver the
+        // shipment before it sends that confirm.
         await shipments.WaitForAsync(1);
+        await orders.WaitForAsync(1);
         MessageContext orderContext = orders.Items.Single().Context;
         MessageContext shipmentContext = shipments.Items.Single().Context;
 
